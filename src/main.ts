@@ -1,0 +1,102 @@
+/**
+ * The process: config → database (embedded when no DATABASE_URL) → migrations → HTTP → first
+ * load. Shutdown runs in reverse. The only module that wires things together.
+ */
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { createApp } from './app.ts';
+import { loadConfig, type Config } from './config.ts';
+import { connectDatabase } from './db/connect.ts';
+import { seedDemoIfEmpty } from './db/demo.ts';
+import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createUserRepository } from './db/user-repository.ts';
+import { UserCache } from './directory/user-cache.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { readOrCreateDemoAdminKey } from './auth/demo-admin-key.ts';
+
+async function main(): Promise<void> {
+  let config: Config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const cleanups: Array<() => Promise<void>> = [];
+  const embedded = config.database.url === undefined;
+
+  let databaseUrl = config.database.url;
+  if (databaseUrl === undefined) {
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(config.embedded.dataDir, 'postgres'),
+      port: config.embedded.port,
+      persistent: true,
+      logger,
+    });
+    cleanups.unshift(() => postgres.stop());
+    databaseUrl = postgres.url;
+    if (config.adminApiKey === undefined) {
+      config = { ...config, adminApiKey: await readOrCreateDemoAdminKey(config.embedded.dataDir) };
+    }
+  }
+
+  const db = connectDatabase({ url: databaseUrl, poolSize: config.database.poolSize });
+  cleanups.unshift(() => db.destroy());
+  if (embedded) await seedDemoIfEmpty(db, logger);
+  if (config.database.migrateOnStart) {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  }
+
+  const repository = createUserRepository(db, {
+    appId: config.appId,
+    batchSize: config.directory.loadBatchSize,
+    logger,
+  });
+  const cache = new UserCache(() => repository.streamAllUsers(), {
+    absentTtlMs: config.directory.absentTtlMs,
+    logger,
+  });
+  const app = createApp({ config, cache, fetchMissing: repository, logger });
+
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
+  cleanups.unshift(() => closeServer(server));
+  onShutdownSignal(logger, cleanups);
+
+  // Listening first lets /health answer during a long load; /ready waits for it.
+  await cache.reload();
+  printBanner(config, embedded);
+}
+
+function printBanner(config: Config, embedded: boolean): void {
+  const lines = [`usergraph is ready: http://localhost:${config.http.port}/graphql`];
+  if (embedded) {
+    // Deliberately printed (not logged): the demo key exists so that a first-time user can try reloadUsers.
+    lines.push(`embedded demo database; admin key: ${config.adminApiKey}`);
+  }
+  console.log(lines.join('\n'));
+}
+
+function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function onShutdownSignal(logger: Logger, cleanups: ReadonlyArray<() => Promise<void>>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const cleanup of cleanups) {
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    }
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('usergraph failed to start:', error);
+  process.exit(1);
+});

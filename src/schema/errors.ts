@@ -1,0 +1,28 @@
+/** The errors we expect and show to clients, each with its `extensions.code`. Anything else is masked. */
+import { GraphQLError } from 'graphql';
+
+export class BadUserInputError extends GraphQLError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', ...details } });
+  }
+}
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message = 'Authentication required: send Authorization: Bearer <key>.') {
+    super(message, { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(message = 'These credentials do not allow this operation.') {
+    super(message, { extensions: { code: 'FORBIDDEN' } });
+  }
+}
+
+export class ReloadFailedError extends GraphQLError {
+  constructor() {
+    super('Reloading users failed; the previous directory is still being served.', {
+      extensions: { code: 'RELOAD_FAILED' },
+    });
+  }
+}
