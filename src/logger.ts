@@ -1,9 +1,10 @@
 /** Structured logs (pino). Emails and other PII only at debug level; tokens never. */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.ts';
 
 export type { Logger };
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({ name: 'usergraph', level });
+/** `destination` defaults to stdout; tests pass their own to read what was logged. */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return destination ? pino({ name: 'usergraph', level }, destination) : pino({ name: 'usergraph', level });
 }

@@ -4,16 +4,14 @@
  */
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { createApp } from './app.ts';
+import { readOrCreateDemoAdminKey } from './auth/demo-admin-key.ts';
 import { loadConfig, type Config } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { seedDemoIfEmpty } from './db/demo.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { createUserRepository } from './db/user-repository.ts';
-import { UserCache } from './directory/user-cache.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { readOrCreateDemoAdminKey } from './auth/demo-admin-key.ts';
+import { createService } from './service.ts';
 
 async function main(): Promise<void> {
   let config: Config = loadConfig();
@@ -44,16 +42,7 @@ async function main(): Promise<void> {
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
 
-  const repository = createUserRepository(db, {
-    appId: config.appId,
-    batchSize: config.directory.loadBatchSize,
-    logger,
-  });
-  const cache = new UserCache(() => repository.streamAllUsers(), {
-    absentTtlMs: config.directory.absentTtlMs,
-    logger,
-  });
-  const app = createApp({ config, cache, fetchMissing: repository, logger });
+  const { app, cache } = createService(config, db, logger);
 
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));

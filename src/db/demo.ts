@@ -7,7 +7,6 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
 import {
   addUserRole,
-  createApp,
   createRole,
   createSuperTokensTables,
   setLastActive,
@@ -37,7 +36,6 @@ export async function seedDemoIfEmpty(db: Kysely<any>, logger: Logger): Promise<
 
   logger.info({ users: DEMO_USER_COUNT }, 'creating SuperTokens tables and demo users');
   await createSuperTokensTables(db);
-  await createApp(db, 'public');
   for (const [role, permissions] of ROLES) await createRole(db, role, permissions);
 
   const random = mulberry32(20240115);

@@ -1,16 +1,29 @@
 /** Applies the migrations in `migrations/` (the same ones `npm run migrate` applies). */
-import { promises as fs } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 
 export const migrationFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
+/**
+ * Kysely's FileMigrationProvider imports from inside node_modules, where no TypeScript loader
+ * (tsx, vitest) reaches; importing here keeps `.ts` migrations loadable wherever we run.
+ */
+const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(migrationFolder)).filter((file) => /^\d+_\w+\.ts$/.test(file)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      const module = (await import(pathToFileURL(path.join(migrationFolder, file)).href)) as Migration;
+      migrations[file.replace(/\.ts$/, '')] = { up: module.up, down: module.down };
+    }
+    return migrations;
+  },
+};
+
 export function createMigrator(db: Kysely<any>): Migrator {
-  return new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
-  });
+  return new Migrator({ db, provider: migrationProvider });
 }
 
 /** Throws with the failing migration's name and error; returns the names applied. */

@@ -11,8 +11,10 @@ const CORE_11_DDL = new URL('./supertokens-core-11.sql', import.meta.url);
 /** Any database handle: these tables are not part of the service's typed `Database`. */
 type Db = Kysely<any>;
 
+/** Core's tables, and the default app and tenant that core creates when it first starts. */
 export async function createSuperTokensTables(db: Db): Promise<void> {
   await sql.raw(await readFile(CORE_11_DDL, 'utf8')).execute(db);
+  await createApp(db, 'public');
 }
 
 export async function createApp(db: Db, appId: string, tenantIds: readonly string[] = ['public']): Promise<void> {

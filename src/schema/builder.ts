@@ -18,6 +18,8 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [DirectivesPlugin, ValidationPlugin],
   defaultFieldNullability: false,
+  // graphql-tools (printer and getDirective) reads directives keyed by name.
+  directives: { useGraphQLToolsUnorderedDirectives: true },
   validation: {
     validationError: (failure) =>
       new BadUserInputError(failure.issues.map((issue) => issue.message).join('; '), {

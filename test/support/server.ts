@@ -1,0 +1,97 @@
+/**
+ * The real service on a free port, over a test database: the same createService as main.ts,
+ * with every SQL statement counted and every log line kept for assertions.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { expect } from 'vitest';
+import { parseConfig } from '../../src/config.ts';
+import { connectDatabase } from '../../src/db/connect.ts';
+import type { UserCache } from '../../src/directory/user-cache.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createService } from '../../src/service.ts';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+export interface GraphQLResponse<TData = any> {
+  data?: TData | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+  extensions?: Record<string, any>;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly cache: UserCache;
+  /** Every SQL statement sent so far. */
+  readonly statements: string[];
+  /** Every log line written so far, parsed. */
+  readonly logs: Array<Record<string, any>>;
+  /** How many statements read user_full_view since `since` (an index into `statements`). */
+  viewQueries(since?: number): number;
+  execute<TData = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<TData>>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const statements: string[] = [];
+  const logs: Array<Record<string, any>> = [];
+  const logSink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => statements.push(sql) });
+  const { app, cache } = createService(config, db, createLogger(config.logLevel, logSink));
+  await cache.reload();
+
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    cache,
+    statements,
+    logs,
+    viewQueries: (since = 0) => statements.slice(since).filter((sql) => sql.includes('user_full_view')).length,
+    async execute(query, variables, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await db.destroy();
+    },
+  };
+}
+
+/** Fails with the whole response when it carries errors; returns its data. */
+export function expectData<TData>(response: GraphQLResponse<TData>): TData {
+  expect(response.errors, JSON.stringify(response.errors, null, 2)).toBeUndefined();
+  return response.data as TData;
+}
+
+/** The codes of a response's errors, in order. */
+export function errorCodes(response: GraphQLResponse): string[] {
+  return (response.errors ?? []).map((error) => String(error.extensions?.code));
+}
