@@ -94,7 +94,7 @@ describe('users', () => {
     let after: string | null = null;
     const pages: Array<{ hasNextPage: boolean; hasPreviousPage: boolean }> = [];
     do {
-      const data = expectData(await server.execute(PAGE, { first: 4, after }));
+      const data: { users: any } = expectData(await server.execute(PAGE, { first: 4, after }));
       const { edges, nodes, pageInfo, totalCount } = data.users;
       expect(totalCount).toBe(9);
       expect(nodes.map((n: { id: string }) => n.id)).toEqual(edges.map((e: { node: { id: string } }) => e.node.id));

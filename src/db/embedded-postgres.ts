@@ -3,7 +3,8 @@
  * on a free port, kept between runs. Used when no DATABASE_URL is given, and by the tests when no
  * TEST_DATABASE_URL is.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -31,7 +32,9 @@ const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const databaseDir = path.resolve(options.dataDir);
+  // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+  const asRoot = process.getuid?.() === 0;
+  const databaseDir = asRoot ? reachableByOthers(path.resolve(options.dataDir), options.logger) : path.resolve(options.dataDir);
   const port = options.port || (await findFreePort());
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -39,8 +42,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     user: USER,
     password: PASSWORD,
     persistent: options.persistent,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // TCP on loopback only; no socket file in /tmp to collide with another server.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message) => options.logger.trace({ postgres: message.trim() }, 'embedded postgres'),
@@ -49,7 +51,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     options.logger.info({ databaseDir }, 'initialising embedded PostgreSQL (first run)');
-    await mkdir(path.dirname(databaseDir), { recursive: true });
+    await mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
     await server.initialise();
   }
   await server.start();
@@ -57,6 +59,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return { url: urlFor('postgres'), urlFor, stop: () => server.stop() };
+}
+
+/**
+ * As root, the cluster runs as the `postgres` user, who must be able to enter every folder above
+ * it. A project under a private folder (root's home is 0700) cannot host it: keep the cluster in
+ * /var/tmp instead (kept across restarts), named after the folder that was asked for.
+ */
+function reachableByOthers(databaseDir: string, logger: Logger): string {
+  for (let dir = path.dirname(databaseDir); ; dir = path.dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      const fallback = path.join('/var/tmp', `usergraph-${createHash('sha256').update(databaseDir).digest('hex').slice(0, 12)}`, 'postgres');
+      logger.warn({ asked: databaseDir, using: fallback, blockedAt: dir }, 'the postgres user cannot reach the data folder; using another');
+      return fallback;
+    }
+    if (dir === path.dirname(dir)) return databaseDir;
+  }
 }
 
 function findFreePort(): Promise<number> {

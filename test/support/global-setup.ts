@@ -3,7 +3,7 @@
  * port), and build a template database holding SuperTokens' tables and our migrations. Each
  * test file then clones the template into a database of its own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -28,6 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     embeddedDir = await mkdtemp(path.join(os.tmpdir(), 'usergraph-test-pg-'));
+    await chmod(embeddedDir, 0o755); // as root, the cluster runs as the postgres user
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(embeddedDir, 'data'),
       port: 0,
