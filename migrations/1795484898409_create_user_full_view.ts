@@ -21,8 +21,10 @@ export async function up(db: Kysely<any>): Promise<void> {
         RETURN parsed;
       END IF;
       RETURN NULL;
-    EXCEPTION WHEN data_exception THEN
-      RETURN NULL;
+    EXCEPTION
+      -- invalid JSON, and JSON nested deeper than PostgreSQL's stack allows
+      WHEN data_exception OR program_limit_exceeded THEN
+        RETURN NULL;
     END
     $$
   `.execute(db);
@@ -42,7 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     $$
   `.execute(db);
 
-  // Roles are aggregated in a correlated subquery, so a user with many roles stays one row.
+  // Roles are aggregated in a correlated subquery, so a user with many roles stays one row;
+  // sorted bytewise (COLLATE "C") so the order is the same whatever the database's locale.
   await sql`
     CREATE VIEW user_full_view AS
     SELECT
@@ -53,11 +56,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       COALESCE(meta.object, '{}'::jsonb) AS metadata,
       (m.user_metadata IS NOT NULL AND meta.object IS NULL) AS metadata_invalid,
       ARRAY(
-        SELECT DISTINCT r.role
+        SELECT DISTINCT r.role::text COLLATE "C"
         FROM user_roles r
         WHERE r.app_id = ep.app_id AND r.user_id = ep.user_id AND r.role IS NOT NULL
-        ORDER BY r.role
-      )::text[] AS roles,
+        ORDER BY 1
+      ) AS roles,
       la.last_active_time
     FROM emailpassword_users ep
     LEFT JOIN user_metadata m ON m.app_id = ep.app_id AND m.user_id = ep.user_id

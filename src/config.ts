@@ -14,14 +14,22 @@ const postgresUrl = z.url({
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
-const port = z.coerce.number().int().min(0).max(65_535);
+/** Plain decimal digits only: no '0x1F', '1e3' or blanks sneaking through as numbers. */
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const port = integer(0, 65_535);
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(4000),
   DATABASE_URL: postgresUrl.optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_POOL_SIZE: integer(1, 100).default(10),
   MIGRATE_ON_START: flag.default(true),
   APP_ID: z
     .string()
@@ -29,8 +37,8 @@ const EnvSchema = z.object({
     .default('public'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  ABSENT_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
-  LOAD_BATCH_SIZE: z.coerce.number().int().min(100).max(100_000).default(5_000),
+  ABSENT_TTL_MS: integer(0, 3_600_000).default(5_000),
+  LOAD_BATCH_SIZE: integer(100, 100_000).default(5_000),
   GRAPHIQL: flag.optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default('.usergraph'),
   EMBEDDED_PG_PORT: port.default(0),
@@ -68,10 +76,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Pure: parses an environment-shaped record. Empty values count as unset. */
+/** Pure: parses an environment-shaped record. Empty or blank values count as unset. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const present = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''),
   );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {

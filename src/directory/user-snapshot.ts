@@ -78,19 +78,14 @@ export class UserSnapshot {
   withChanges({ upserts, deletedIds }: UserChanges, loadedAt = this.loadedAt): UserSnapshot {
     if (upserts.length === 0 && deletedIds.length === 0) return this;
     const byId = new Map(this.byId);
-    const removed: User[] = [];
-    for (const id of deletedIds) {
-      const old = byId.get(id);
-      if (old) removed.push(old);
-      byId.delete(id);
-    }
-    const added: User[] = [];
-    for (const user of upserts) {
-      const old = byId.get(user.id);
-      if (old) removed.push(old);
-      byId.set(user.id, user);
-      added.push(user);
-    }
+    for (const id of deletedIds) byId.delete(id);
+    // The last version of a user in a change set wins.
+    const latest = new Map(upserts.map((user) => [user.id, user]));
+    for (const user of latest.values()) byId.set(user.id, user);
+
+    const touched = new Set([...deletedIds, ...latest.keys()]);
+    const removed = [...touched].flatMap((id) => this.byId.get(id) ?? []);
+    const added = [...latest.values()];
     const ordered =
       removed.length + added.length > SPLICE_LIMIT
         ? [...byId.values()].sort(compareNewestFirst)

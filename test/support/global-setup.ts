@@ -45,9 +45,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await createSuperTokensTables(db);
     await migrateToLatest(db);
-  } finally {
+  } catch (error) {
     await db.destroy();
+    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
+    await embedded?.stop();
+    throw error;
   }
+  await db.destroy();
 
   project.provide('serverUrl', serverUrl);
   project.provide('templateDatabase', templateDatabase);

@@ -4,13 +4,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import type { UserCache } from '../../src/directory/user-cache.ts';
-import { createLogger } from '../../src/logger.ts';
 import { createService } from '../../src/service.ts';
+import { captureLogs } from './logs.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -46,15 +45,9 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     ...env,
   });
   const statements: string[] = [];
-  const logs: Array<Record<string, any>> = [];
-  const logSink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
-      done();
-    },
-  });
+  const { logger, logs } = captureLogs(config.logLevel);
   const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => statements.push(sql) });
-  const { app, cache } = createService(config, db, createLogger(config.logLevel, logSink));
+  const { app, cache } = createService(config, db, logger);
   await cache.reload();
 
   const server: Server = createServer(app);

@@ -1,0 +1,320 @@
+/**
+ * UserSnapshot and AbsentKeys: plain data structures, tested without a database. Orders are
+ * checked against a reference written out here: newest first, id descending on ties.
+ */
+import { describe, expect, it } from 'vitest';
+import { AbsentKeys } from '../src/directory/absent-keys.ts';
+import type { User } from '../src/directory/user.ts';
+import { UserSnapshot } from '../src/directory/user-snapshot.ts';
+
+function user(id: string, timeJoined: number, overrides: Partial<User> = {}): User {
+  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {}, ...overrides };
+}
+
+/** The listing order, spelled out independently of the code under test. */
+function referenceOrder(users: readonly User[]): string[] {
+  return [...users]
+    .sort((a, b) => b.timeJoined - a.timeJoined || (a.id > b.id ? -1 : a.id < b.id ? 1 : 0))
+    .map((u) => u.id);
+}
+
+const ids = (users: readonly User[]) => users.map((u) => u.id);
+
+/** Every id in listing order. */
+const listed = (snapshot: UserSnapshot) => ids(snapshot.listUsers({ first: Number.MAX_SAFE_INTEGER }).users);
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Newest first: e (300), then d and c tie at 200 (d > c), then b (100), then a (50).
+const a = user('a', 50, { roles: ['admin'] });
+const b = user('b', 100, { roles: ['viewer'] });
+const c = user('c', 200, { roles: ['admin', 'viewer'] });
+const d = user('d', 200);
+const e = user('e', 300, { roles: ['admin'] });
+
+describe('UserSnapshot', () => {
+  it('lists newest first, with id descending between users who joined at the same time', () => {
+    const snapshot = UserSnapshot.fromUsers([a, c, e, b, d]);
+
+    expect(listed(snapshot)).toEqual(['e', 'd', 'c', 'b', 'a']);
+    expect(snapshot.size).toBe(5);
+  });
+
+  describe('listUsers', () => {
+    const snapshot = UserSnapshot.fromUsers([a, b, c, d, e]);
+
+    it('returns the first page', () => {
+      expect(snapshot.listUsers({ first: 2 })).toEqual({
+        users: [e, d],
+        totalCount: 5,
+        hasNextPage: true,
+        hasPreviousPage: false,
+      });
+    });
+
+    it('continues after a cursor', () => {
+      expect(snapshot.listUsers({ first: 2, after: { timeJoined: d.timeJoined, id: d.id } })).toEqual({
+        users: [c, b],
+        totalCount: 5,
+        hasNextPage: true,
+        hasPreviousPage: true,
+      });
+    });
+
+    it('ends on the last page', () => {
+      expect(snapshot.listUsers({ first: 2, after: { timeJoined: b.timeJoined, id: b.id } })).toEqual({
+        users: [a],
+        totalCount: 5,
+        hasNextPage: false,
+        hasPreviousPage: true,
+      });
+    });
+
+    it('has no next page when the page ends exactly at the last user', () => {
+      expect(snapshot.listUsers({ first: 5 })).toEqual({
+        users: [e, d, c, b, a],
+        totalCount: 5,
+        hasNextPage: false,
+        hasPreviousPage: false,
+      });
+    });
+
+    it('lists only the holders of a role, and counts only them', () => {
+      expect(snapshot.listUsers({ first: 2, role: 'admin' })).toEqual({
+        users: [e, c],
+        totalCount: 3,
+        hasNextPage: true,
+        hasPreviousPage: false,
+      });
+      expect(snapshot.listUsers({ first: 2, role: 'admin', after: { timeJoined: c.timeJoined, id: c.id } })).toEqual({
+        users: [a],
+        totalCount: 3,
+        hasNextPage: false,
+        hasPreviousPage: true,
+      });
+    });
+
+    it('returns an empty page for a role nobody holds', () => {
+      expect(snapshot.listUsers({ first: 10, role: 'owner' })).toEqual({
+        users: [],
+        totalCount: 0,
+        hasNextPage: false,
+        hasPreviousPage: false,
+      });
+    });
+
+    it('continues at the right place after a cursor whose user was deleted', () => {
+      const firstPage = snapshot.listUsers({ first: 2 });
+      const last = firstPage.users.at(-1)!;
+      const afterDelete = snapshot.withChanges({ upserts: [], deletedIds: [last.id] });
+
+      expect(afterDelete.listUsers({ first: 2, after: { timeJoined: last.timeJoined, id: last.id } })).toEqual({
+        users: [c, b],
+        totalCount: 4,
+        hasNextPage: true,
+        hasPreviousPage: true,
+      });
+    });
+  });
+
+  describe('getByEmail', () => {
+    const older = user('older', 100, { email: 'shared@example.com' });
+    const newer = user('newer', 200, { email: 'Shared@Example.com' });
+    const snapshot = UserSnapshot.fromUsers([newer, older, a]);
+
+    it('returns every holder of an email, oldest first', () => {
+      expect(snapshot.getByEmail('shared@example.com')).toEqual([older, newer]);
+    });
+
+    it('ignores case and surrounding spaces', () => {
+      expect(snapshot.getByEmail('  SHARED@example.COM ')).toEqual([older, newer]);
+    });
+
+    it('returns [] for an unknown email', () => {
+      expect(snapshot.getByEmail('nobody@example.com')).toEqual([]);
+    });
+  });
+
+  describe('withChanges', () => {
+    const snapshot = UserSnapshot.fromUsers([a, b, c, d, e]);
+
+    it('adds a new user in its place', () => {
+      const f = user('f', 150);
+      const next = snapshot.withChanges({ upserts: [f], deletedIds: [] });
+
+      expect(listed(next)).toEqual(['e', 'd', 'c', 'f', 'b', 'a']);
+      expect(next.getById('f')).toBe(f);
+      expect(next.getByEmail('f@example.com')).toEqual([f]);
+    });
+
+    it('moves a user whose timeJoined changed', () => {
+      const newestA = user('a', 400, { roles: ['admin'] });
+      const next = snapshot.withChanges({ upserts: [newestA], deletedIds: [] });
+
+      expect(listed(next)).toEqual(['a', 'e', 'd', 'c', 'b']);
+      expect(next.getById('a')).toBe(newestA);
+      expect(next.size).toBe(5);
+    });
+
+    it('replaces a user everywhere it is indexed', () => {
+      const renamed = user('b', 100, { email: 'b.new@example.com', roles: ['admin'] });
+      const next = snapshot.withChanges({ upserts: [renamed], deletedIds: [] });
+
+      expect(next.getByEmail('b@example.com')).toEqual([]);
+      expect(next.getByEmail('b.new@example.com')).toEqual([renamed]);
+      expect(ids(next.listUsers({ first: 10, role: 'admin' }).users)).toEqual(['e', 'c', 'b', 'a']);
+      expect(ids(next.listUsers({ first: 10, role: 'viewer' }).users)).toEqual(['c']);
+    });
+
+    it('deletes a user from every index', () => {
+      const next = snapshot.withChanges({ upserts: [], deletedIds: ['c'] });
+
+      expect(listed(next)).toEqual(['e', 'd', 'b', 'a']);
+      expect(next.getById('c')).toBeUndefined();
+      expect(next.getByEmail('c@example.com')).toEqual([]);
+      expect(ids(next.listUsers({ first: 10, role: 'admin' }).users)).toEqual(['e', 'a']);
+      expect(next.size).toBe(4);
+    });
+
+    it('returns the same snapshot when there is nothing to change', () => {
+      expect(snapshot.withChanges({ upserts: [], deletedIds: [] })).toBe(snapshot);
+    });
+
+    it('leaves the snapshot it was called on unchanged', () => {
+      const before = UserSnapshot.fromUsers([a, b, c, d, e]);
+      before.listUsers({ first: 1, role: 'admin' }); // build the lazy role index first
+
+      before.withChanges({ upserts: [user('f', 150), user('a', 400)], deletedIds: ['c'] });
+
+      expect(listed(before)).toEqual(['e', 'd', 'c', 'b', 'a']);
+      expect(before.size).toBe(5);
+      expect(before.getById('a')).toBe(a);
+      expect(before.getById('c')).toBe(c);
+      expect(before.getById('f')).toBeUndefined();
+      expect(ids(before.listUsers({ first: 10, role: 'admin' }).users)).toEqual(['e', 'c', 'a']);
+    });
+
+    it('keeps only the last version of a user upserted twice in one change set', () => {
+      const first = user('b', 120);
+      const second = user('b', 250);
+      const next = snapshot.withChanges({ upserts: [first, second], deletedIds: [] });
+
+      expect(next.getById('b')).toBe(second);
+      expect(listed(next)).toEqual(['e', 'b', 'd', 'c', 'a']);
+      expect(next.listUsers({ first: 10 }).totalCount).toBe(next.size);
+    });
+
+    it.each([
+      ['small change sets (spliced in place)', 40],
+      ['change sets larger than 256 (re-sorted)', 400],
+    ])('keeps the order right for %s', (_name, changesPerStep) => {
+      const next = random(42);
+      // Few distinct times, so that many users tie and the id decides.
+      const randomUser = (id: string) => user(id, Math.floor(next() * 50));
+      const initial = Array.from({ length: 300 }, (_, i) => randomUser(`u${i}`));
+      const expected = new Map(initial.map((u) => [u.id, u]));
+      let current = UserSnapshot.fromUsers(initial);
+
+      for (let step = 0; step < 5; step++) {
+        // Distinct ids within a step: about a third deleted (some of them unknown), the rest upserted.
+        const stepIds = new Set<string>();
+        while (stepIds.size < changesPerStep) stepIds.add(`u${Math.floor(next() * 600)}`);
+        const upserts: User[] = [];
+        const deletedIds: string[] = [];
+        for (const id of stepIds) {
+          if (next() < 0.3) deletedIds.push(id);
+          else upserts.push(randomUser(id));
+        }
+        for (const id of deletedIds) expected.delete(id);
+        for (const u of upserts) expected.set(u.id, u);
+
+        current = current.withChanges({ upserts, deletedIds });
+
+        expect(listed(current)).toEqual(referenceOrder([...expected.values()]));
+        expect(current.size).toBe(expected.size);
+      }
+    });
+  });
+});
+
+describe('AbsentKeys', () => {
+  function clock(start = 1_000) {
+    const time = { now: start };
+    return { time, now: () => time.now };
+  }
+
+  it('remembers a key until its time to live has passed', () => {
+    const { time, now } = clock();
+    const keys = new AbsentKeys(100, 10, now);
+
+    keys.add('id:1');
+    time.now += 99;
+    expect(keys.has('id:1')).toBe(true);
+    time.now += 1;
+    expect(keys.has('id:1')).toBe(false);
+  });
+
+  it('does not know a key that was never added', () => {
+    expect(new AbsentKeys(100).has('id:1')).toBe(false);
+  });
+
+  it('renews the time to live when a key is added again', () => {
+    const { time, now } = clock();
+    const keys = new AbsentKeys(100, 10, now);
+
+    keys.add('id:1');
+    time.now += 60;
+    keys.add('id:1');
+    time.now += 60;
+    expect(keys.has('id:1')).toBe(true);
+  });
+
+  it('forgets a deleted key and, after clear, every key', () => {
+    const { now } = clock();
+    const keys = new AbsentKeys(100, 10, now);
+    keys.add('id:1');
+    keys.add('id:2');
+    keys.add('id:3');
+
+    keys.delete('id:1');
+    expect([keys.has('id:1'), keys.has('id:2'), keys.has('id:3')]).toEqual([false, true, true]);
+    keys.clear();
+    expect([keys.has('id:2'), keys.has('id:3')]).toEqual([false, false]);
+  });
+
+  it('remembers nothing when the time to live is 0', () => {
+    const keys = new AbsentKeys(0, 10, clock().now);
+
+    keys.add('id:1');
+    expect(keys.has('id:1')).toBe(false);
+  });
+
+  it('evicts the oldest key past maxEntries', () => {
+    const keys = new AbsentKeys(100, 2, clock().now);
+
+    keys.add('id:1');
+    keys.add('id:2');
+    keys.add('id:3');
+
+    expect([keys.has('id:1'), keys.has('id:2'), keys.has('id:3')]).toEqual([false, true, true]);
+  });
+
+  it('counts a re-added key as the newest when evicting', () => {
+    const keys = new AbsentKeys(100, 2, clock().now);
+
+    keys.add('id:1');
+    keys.add('id:2');
+    keys.add('id:1');
+    keys.add('id:3');
+
+    expect([keys.has('id:1'), keys.has('id:2'), keys.has('id:3')]).toEqual([true, false, true]);
+  });
+});

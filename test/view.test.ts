@@ -1,0 +1,235 @@
+/**
+ * user_full_view and the repository over it, on fixtures written the way SuperTokens core writes
+ * them: what a user looks like, what is repaired, what is left out, and what never leaks.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addUserRole,
+  createApp,
+  setLastActive,
+  setUserMetadata,
+  signUpEmailPassword,
+} from '../src/db/supertokens.ts';
+import { createUserRepository, type UserRepository } from '../src/db/user-repository.ts';
+import type { User } from '../src/directory/user.ts';
+import { captureLogs } from './support/logs.ts';
+import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+
+const JOINED = 1_700_000_000_000;
+const ACTIVE = 1_700_000_900_000;
+
+let testDb: TestDatabase;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  await createApp(testDb.db, 'public', ['public', 't1']);
+});
+
+afterAll(async () => {
+  await testDb?.drop();
+});
+
+/** A repository over the test database whose log lines (pino JSON) are kept for assertions. */
+function openRepository(appId = 'public', batchSize = 100): { repo: UserRepository; logs: Array<Record<string, any>> } {
+  const { logger, logs } = captureLogs();
+  const repo = createUserRepository(testDb.db as any, { appId, batchSize, logger });
+  return { repo, logs };
+}
+
+async function streamAll(repo: UserRepository): Promise<User[][]> {
+  const batches: User[][] = [];
+  for await (const batch of repo.streamAllUsers()) batches.push(batch);
+  return batches;
+}
+
+/** Warnings and worse (pino: warn is 40). */
+const warnings = (logs: Array<Record<string, any>>) => logs.filter((line) => line.level >= 40);
+
+describe('user_full_view through the repository', () => {
+  it('maps a user with metadata, roles and last activity to the domain User', async () => {
+    const db = testDb.db;
+    const id = await signUpEmailPassword(db, { email: 'ada@example.com', timeJoined: JOINED });
+    await setUserMetadata(db, id, { plan: 'pro', profile: { name: 'Ada', tags: ['math', 1] } });
+    await addUserRole(db, id, 'editor');
+    await addUserRole(db, id, 'admin');
+    await setLastActive(db, id, ACTIVE);
+    const { repo, logs } = openRepository();
+
+    expect(await repo.findUsersByIds([id])).toEqual([
+      {
+        id,
+        email: 'ada@example.com',
+        timeJoined: JOINED,
+        lastActive: ACTIVE,
+        roles: ['admin', 'editor'],
+        metadata: { plan: 'pro', profile: { name: 'Ada', tags: ['math', 1] } },
+      },
+    ]);
+    expect(warnings(logs)).toEqual([]);
+  });
+
+  it('maps a user without metadata, roles or activity to {}, [] and null', async () => {
+    const id = await signUpEmailPassword(testDb.db, { email: 'bare@example.com', timeJoined: JOINED });
+    const { repo } = openRepository();
+
+    expect(await repo.findUsersByIds([id])).toEqual([
+      { id, email: 'bare@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+    ]);
+  });
+
+  it('unites roles held in several tenants into one sorted, distinct list on one row', async () => {
+    const db = testDb.db;
+    const id = await signUpEmailPassword(db, { email: 'tenants@example.com', timeJoined: JOINED });
+    await addUserRole(db, id, 'viewer', 't1');
+    await addUserRole(db, id, 'admin', 't1');
+    await addUserRole(db, id, 'admin', 'public');
+    await addUserRole(db, id, 'editor', 'public');
+    const { repo } = openRepository();
+
+    const users = await repo.findUsersByIds([id]);
+
+    expect(users).toHaveLength(1);
+    expect(users[0]?.roles).toEqual(['admin', 'editor', 'viewer']);
+  });
+
+  it.each(['{not json', '[1,2]', '"text"', 'null'])(
+    'serves metadata %s as {} and warns with the user id but without the email',
+    async (stored) => {
+      const email = `bad-metadata-${randomUUID()}@example.com`;
+      const id = await signUpEmailPassword(testDb.db, { email, timeJoined: JOINED });
+      await setUserMetadata(testDb.db, id, stored);
+      const { repo, logs } = openRepository();
+
+      expect(await repo.findUsersByIds([id])).toEqual([
+        { id, email, timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      ]);
+      const lines = warnings(logs);
+      expect(lines.map(({ time, pid, hostname, ...rest }) => rest)).toEqual([
+        { level: 40, name: 'usergraph', userId: id, msg: 'user metadata is not a valid JSON object; serving {}' },
+      ]);
+      expect(JSON.stringify(lines)).not.toContain(email);
+    },
+  );
+
+  it('serves {} for metadata nested too deeply for jsonb instead of failing the whole load', async () => {
+    const db = testDb.db;
+    await createApp(db, 'deep');
+    const id = await signUpEmailPassword(db, { email: 'deep@example.com', timeJoined: JOINED, appId: 'deep' });
+    // Valid JSON, but deeper than PostgreSQL's default max_stack_depth (2MB) lets jsonb parse.
+    await setUserMetadata(db, id, `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'deep');
+    const { repo } = openRepository('deep');
+
+    expect((await streamAll(repo)).flat()).toEqual([
+      { id, email: 'deep@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+    ]);
+  });
+
+  it('maps a last-active row without a time to lastActive null', async () => {
+    const id = await signUpEmailPassword(testDb.db, { email: 'never-active@example.com', timeJoined: JOINED });
+    await setLastActive(testDb.db, id, null);
+    const { repo } = openRepository();
+
+    expect(await repo.findUsersByIds([id])).toEqual([
+      { id, email: 'never-active@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+    ]);
+  });
+
+  it('ignores metadata, roles and activity of a user id that has no email-password user', async () => {
+    const db = testDb.db;
+    await createApp(db, 'orphans');
+    const id = await signUpEmailPassword(db, { email: 'real@example.com', timeJoined: JOINED, appId: 'orphans' });
+    const orphanId = randomUUID();
+    await setUserMetadata(db, orphanId, { ghost: true }, 'orphans');
+    await addUserRole(db, orphanId, 'admin', 'public', 'orphans');
+    await setLastActive(db, orphanId, ACTIVE, 'orphans');
+    const { repo } = openRepository('orphans');
+
+    expect((await streamAll(repo)).flat()).toEqual([
+      { id, email: 'real@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+    ]);
+    expect(await repo.findUsersByIds([orphanId])).toEqual([]);
+  });
+
+  it('shows a user of another app only to a repository of that app', async () => {
+    const db = testDb.db;
+    await createApp(db, 'app2');
+    const id = await signUpEmailPassword(db, { email: 'elsewhere@example.com', timeJoined: JOINED, appId: 'app2' });
+    const publicRepo = openRepository('public').repo;
+    const app2Repo = openRepository('app2').repo;
+
+    expect(await publicRepo.findUsersByIds([id])).toEqual([]);
+    expect(await publicRepo.findUsersByEmails(['elsewhere@example.com'])).toEqual([]);
+    expect(await app2Repo.findUsersByIds([id])).toEqual([
+      { id, email: 'elsewhere@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+    ]);
+  });
+
+  it('keeps the roles, metadata and activity of one app away from the same user id in another', async () => {
+    const db = testDb.db;
+    await createApp(db, 'app2');
+    const id = randomUUID();
+    await signUpEmailPassword(db, { email: 'twin@example.com', timeJoined: JOINED, userId: id });
+    await signUpEmailPassword(db, { email: 'twin-app2@example.com', timeJoined: JOINED + 1, userId: id, appId: 'app2' });
+    await setUserMetadata(db, id, { app: 'two' }, 'app2');
+    await addUserRole(db, id, 'app2-admin', 'public', 'app2');
+    await setLastActive(db, id, ACTIVE, 'app2');
+
+    expect(await openRepository('public').repo.findUsersByIds([id])).toEqual([
+      { id, email: 'twin@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+    ]);
+    expect(await openRepository('app2').repo.findUsersByIds([id])).toEqual([
+      {
+        id,
+        email: 'twin-app2@example.com',
+        timeJoined: JOINED + 1,
+        lastActive: ACTIVE,
+        roles: ['app2-admin'],
+        metadata: { app: 'two' },
+      },
+    ]);
+  });
+
+  it('finds a user by the email as stored', async () => {
+    const id = await signUpEmailPassword(testDb.db, { email: 'a@x.com', timeJoined: JOINED });
+    const { repo } = openRepository();
+
+    expect(await repo.findUsersByEmails(['a@x.com'])).toEqual([
+      { id, email: 'a@x.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+    ]);
+  });
+
+  it('streams every user of the app in batches of at most batchSize', async () => {
+    const db = testDb.db;
+    await createApp(db, 'bulk');
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      ids.push(await signUpEmailPassword(db, { email: `bulk-${i}@example.com`, timeJoined: JOINED + i, appId: 'bulk' }));
+    }
+    const { repo } = openRepository('bulk', 100);
+
+    const batches = await streamAll(repo);
+
+    expect(batches.map((batch) => batch.length)).toEqual([100, 100, 50]);
+    expect(batches.flat().map((user) => user.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('exposes exactly these columns, never password_hash', async () => {
+    const { rows } = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns
+      WHERE table_name = 'user_full_view' ORDER BY ordinal_position
+    `.execute(testDb.db);
+
+    expect(rows.map((row) => row.column_name)).toEqual([
+      'app_id',
+      'user_id',
+      'email',
+      'time_joined',
+      'metadata',
+      'metadata_invalid',
+      'roles',
+      'last_active_time',
+    ]);
+  });
+});
