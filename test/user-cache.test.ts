@@ -8,7 +8,7 @@ import { UserCache } from '../src/directory/user-cache.ts';
 import { createLogger } from '../src/logger.ts';
 
 function user(id: string, timeJoined = 1_000): User {
-  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {} };
+  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {}, version: id };
 }
 
 /** A source whose every load yields `batches`, pausing before the last one until released. */

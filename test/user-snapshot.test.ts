@@ -8,7 +8,7 @@ import type { User } from '../src/directory/user.ts';
 import { UserSnapshot } from '../src/directory/user-snapshot.ts';
 
 function user(id: string, timeJoined: number, overrides: Partial<User> = {}): User {
-  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {}, ...overrides };
+  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {}, version: id, ...overrides } as User;
 }
 
 /** The listing order, spelled out independently of the code under test. */

@@ -13,11 +13,14 @@ import {
   signUpEmailPassword,
 } from '../src/db/supertokens.ts';
 import { createUserRepository, type UserRepository } from '../src/db/user-repository.ts';
+import { fingerprintOf, sameFingerprint } from '../src/directory/fingerprint.ts';
 import type { User } from '../src/directory/user.ts';
 import { captureLogs } from './support/logs.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 
 const JOINED = 1_700_000_000_000;
+/** The hash of the user's view row (md5, hex). */
+const aVersion = expect.stringMatching(/^[0-9a-f]{32}$/);
 const ACTIVE = 1_700_000_900_000;
 
 let testDb: TestDatabase;
@@ -65,6 +68,7 @@ describe('user_full_view through the repository', () => {
         lastActive: ACTIVE,
         roles: ['admin', 'editor'],
         metadata: { plan: 'pro', profile: { name: 'Ada', tags: ['math', 1] } },
+        version: aVersion,
       },
     ]);
     expect(warnings(logs)).toEqual([]);
@@ -75,7 +79,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository();
 
     expect(await repo.findUsersByIds([id])).toEqual([
-      { id, email: 'bare@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      { id, email: 'bare@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
     ]);
   });
 
@@ -103,7 +107,7 @@ describe('user_full_view through the repository', () => {
       const { repo, logs } = openRepository();
 
       expect(await repo.findUsersByIds([id])).toEqual([
-        { id, email, timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+        { id, email, timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
       ]);
       const lines = warnings(logs);
       expect(lines.map(({ time, pid, hostname, ...rest }) => rest)).toEqual([
@@ -122,7 +126,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository('deep');
 
     expect((await streamAll(repo)).flat()).toEqual([
-      { id, email: 'deep@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      { id, email: 'deep@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
     ]);
   });
 
@@ -132,7 +136,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository();
 
     expect(await repo.findUsersByIds([id])).toEqual([
-      { id, email: 'never-active@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      { id, email: 'never-active@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
     ]);
   });
 
@@ -147,7 +151,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository('orphans');
 
     expect((await streamAll(repo)).flat()).toEqual([
-      { id, email: 'real@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      { id, email: 'real@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
     ]);
     expect(await repo.findUsersByIds([orphanId])).toEqual([]);
   });
@@ -162,7 +166,7 @@ describe('user_full_view through the repository', () => {
     expect(await publicRepo.findUsersByIds([id])).toEqual([]);
     expect(await publicRepo.findUsersByEmails(['elsewhere@example.com'])).toEqual([]);
     expect(await app2Repo.findUsersByIds([id])).toEqual([
-      { id, email: 'elsewhere@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      { id, email: 'elsewhere@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
     ]);
   });
 
@@ -177,7 +181,7 @@ describe('user_full_view through the repository', () => {
     await setLastActive(db, id, ACTIVE, 'app2');
 
     expect(await openRepository('public').repo.findUsersByIds([id])).toEqual([
-      { id, email: 'twin@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      { id, email: 'twin@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
     ]);
     expect(await openRepository('app2').repo.findUsersByIds([id])).toEqual([
       {
@@ -187,6 +191,7 @@ describe('user_full_view through the repository', () => {
         lastActive: ACTIVE,
         roles: ['app2-admin'],
         metadata: { app: 'two' },
+        version: aVersion,
       },
     ]);
   });
@@ -196,7 +201,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository();
 
     expect(await repo.findUsersByEmails(['a@x.com'])).toEqual([
-      { id, email: 'a@x.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {} },
+      { id, email: 'a@x.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
     ]);
   });
 
@@ -231,5 +236,26 @@ describe('user_full_view through the repository', () => {
       'roles',
       'last_active_time',
     ]);
+  });
+});
+
+describe('fingerprint', () => {
+  it('is computed alike by the database and by the directory, and moves when a served value changes', async () => {
+    const db = testDb.db;
+    await createApp(db, 'prints');
+    const id = await signUpEmailPassword(db, { email: 'print@example.com', appId: 'prints', timeJoined: JOINED });
+    await signUpEmailPassword(db, { email: 'print2@example.com', appId: 'prints', timeJoined: JOINED });
+    const { repo } = openRepository('prints');
+
+    const loaded = (await streamAll(repo)).flat();
+    const before = await repo.fingerprint();
+    expect(before).toEqual(fingerprintOf(loaded));
+    expect(before.count).toBe(2);
+
+    await setUserMetadata(db, id, { changed: true }, 'prints');
+    const after = await repo.fingerprint();
+    expect(after.count).toBe(2);
+    expect(sameFingerprint(after, before)).toBe(false);
+    expect(after).toEqual(fingerprintOf((await streamAll(repo)).flat()));
   });
 });

@@ -4,6 +4,7 @@
  * or repaired; it never fails a load.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { VERSION_WEIGHT_HEX_DIGITS, type Fingerprint } from '../directory/fingerprint.ts';
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
 import type { Database, UserFullViewTable } from './database.ts';
@@ -16,6 +17,8 @@ export interface UserRepository {
   findUsersByIds(ids: readonly string[]): Promise<User[]>;
   /** Emails must already be normalised (trimmed, lower-cased), as SuperTokens stores them. */
   findUsersByEmails(emails: readonly string[]): Promise<User[]>;
+  /** The view's fingerprint, computed like the directory's own (see directory/fingerprint.ts). */
+  fingerprint(): Promise<Fingerprint>;
 }
 
 export interface UserRepositoryOptions {
@@ -31,9 +34,10 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     db
       .selectFrom('user_full_view')
       .select(['user_id', 'email', 'time_joined', 'metadata', 'metadata_invalid', 'roles', 'last_active_time'])
+      .select(rowVersion.as('version'))
       .where('app_id', '=', appId);
 
-  const mapRows = (rows: readonly Pick<UserRow, SelectedColumn>[]): User[] => {
+  const mapRows = (rows: readonly MappedRow[]): User[] => {
     const users: User[] = [];
     for (const row of rows) {
       const user = rowToUser(row, logger);
@@ -44,7 +48,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
 
   return {
     async *streamAllUsers() {
-      let rows: Pick<UserRow, SelectedColumn>[] = [];
+      let rows: MappedRow[] = [];
       for await (const row of selectUsers().stream(batchSize)) {
         rows.push(row);
         if (rows.length >= batchSize) {
@@ -71,13 +75,29 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
         .execute();
       return mapRows(rows);
     },
+
+    async fingerprint() {
+      const row = await db
+        .selectFrom('user_full_view')
+        .select([
+          sql<number>`count(*)::int`.as('count'),
+          sql<string>`coalesce(sum(('x' || left(${rowVersion}, ${sql.lit(VERSION_WEIGHT_HEX_DIGITS)}))::bit(60)::bigint), 0)::text`.as('sum'),
+        ])
+        .where('app_id', '=', appId)
+        .executeTakeFirstOrThrow();
+      return { count: row.count, sum: row.sum };
+    },
   };
 }
 
+/** A hash of the whole view row: any change to what we serve changes it. */
+const rowVersion = sql<string>`md5(user_full_view::text)`;
+
 type SelectedColumn = 'user_id' | 'email' | 'time_joined' | 'metadata' | 'metadata_invalid' | 'roles' | 'last_active_time';
+type MappedRow = Pick<UserRow, SelectedColumn> & { version: string };
 
 /** Maps one view row; null (and a warning) for a row that cannot be a user. */
-export function rowToUser(row: Pick<UserRow, SelectedColumn>, logger: Logger): User | null {
+export function rowToUser(row: MappedRow, logger: Logger): User | null {
   const id = typeof row.user_id === 'string' ? row.user_id.trim() : '';
   if (id === '') {
     logger.warn('skipped a user row without a user id');
@@ -104,6 +124,7 @@ export function rowToUser(row: Pick<UserRow, SelectedColumn>, logger: Logger): U
     lastActive: row.last_active_time === null ? null : parseEpochMs(row.last_active_time),
     roles: Object.freeze(roles),
     metadata: Object.freeze(metadata),
+    version: row.version,
   });
 }
 

@@ -3,7 +3,7 @@
  * Changes produce a new snapshot, so a request that holds one sees a consistent directory while
  * reloads and change notices swap in others.
  */
-import { compareNewestFirst, normalizeEmail, type User, type UserOrderKey } from './user.ts';
+import { compareNewestFirst, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
 
 export interface UserPageQuery {
   readonly first: number;
@@ -32,6 +32,8 @@ export class UserSnapshot {
 
   private constructor(
     private readonly byId: ReadonlyMap<string, User>,
+    /** Every key of every user (see `userKeys`). */
+    private readonly byKey: ReadonlyMap<string, User>,
     private readonly byEmailIndex: ReadonlyMap<string, readonly User[]>,
     /** Every user, in listing order. */
     private readonly ordered: readonly User[],
@@ -46,15 +48,31 @@ export class UserSnapshot {
     const byId = new Map<string, User>();
     for (const user of users) byId.set(user.id, user);
     const ordered = [...byId.values()].sort(compareNewestFirst);
-    return new UserSnapshot(byId, indexByEmail(ordered), ordered, loadedAt);
+    return new UserSnapshot(byId, indexByKey(ordered), indexByEmail(ordered), ordered, loadedAt);
   }
 
   get size(): number {
     return this.byId.size;
   }
 
+  /** The user that any of its ids (see `userKeys`) names. */
   getById(id: string): User | undefined {
-    return this.byId.get(id);
+    return this.byKey.get(id);
+  }
+
+  /** Every user named by any of these ids. */
+  usersNamedBy(ids: Iterable<string>): User[] {
+    const found = new Map<string, User>();
+    for (const id of ids) {
+      const user = this.byKey.get(id);
+      if (user) found.set(user.id, user);
+    }
+    return [...found.values()];
+  }
+
+  /** Every user, in listing order. */
+  all(): readonly User[] {
+    return this.ordered;
   }
 
   /** Every user holding this email, oldest first. */
@@ -90,7 +108,7 @@ export class UserSnapshot {
       removed.length + added.length > SPLICE_LIMIT
         ? [...byId.values()].sort(compareNewestFirst)
         : spliceOrdered(this.ordered, removed, added);
-    return new UserSnapshot(byId, indexByEmail(ordered), ordered, loadedAt);
+    return new UserSnapshot(byId, indexByKey(ordered), indexByEmail(ordered), ordered, loadedAt);
   }
 
   /** Built on first use: most snapshots are never asked for a role. */
@@ -108,6 +126,12 @@ export class UserSnapshot {
     }
     return this.byRoleIndex;
   }
+}
+
+function indexByKey(users: readonly User[]): Map<string, User> {
+  const index = new Map<string, User>();
+  for (const user of users) for (const key of userKeys(user)) index.set(key, user);
+  return index;
 }
 
 function indexByEmail(ordered: readonly User[]): Map<string, readonly User[]> {

@@ -9,6 +9,13 @@ export interface User {
   /** Distinct and sorted. */
   readonly roles: readonly string[];
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** A hash of the database row this user was built from: the drift check compares these. */
+  readonly version: string;
+}
+
+/** Every id that names this user: what `user(id)` and change notices may refer to it by. */
+export function userKeys(user: User): readonly string[] {
+  return [user.id];
 }
 
 /** The position of a user in the directory's order: newest first, id (descending) breaks ties. */
