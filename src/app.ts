@@ -6,10 +6,11 @@ import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } fro
 import { createCallerIdentifier } from './auth/caller.ts';
 import type { Config } from './config.ts';
 import { createLoaders, type MissingUserFetcher } from './directory/loaders.ts';
-import type { UserCache } from './directory/user-cache.ts';
+import type { ReloadResult, UserCache } from './directory/user-cache.ts';
 import type { Logger } from './logger.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
-import type { RequestContext } from './schema/context.ts';
+import { useStatus } from './plugins/use-status.ts';
+import type { RequestContext, UserChangePubSub } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 
 export interface AppDependencies {
@@ -18,16 +19,25 @@ export interface AppDependencies {
   /** The database fallback for cache misses. */
   readonly fetchMissing: MissingUserFetcher;
   readonly logger: Logger;
+  /** The stream behind the userChanged subscription. */
+  readonly userChanges: UserChangePubSub;
+  /** /ready: the directory is loaded and kept fresh. */
+  readonly isReady: () => boolean;
+  /** What reloadUsers does (reload here, and ask the other instances to). */
+  readonly reloadUsers: () => Promise<ReloadResult>;
+  /** The body of GET /status. */
+  readonly status: () => Record<string, unknown>;
 }
 
 export type App = YogaServerInstance<object, RequestContext>;
 
-export function createApp({ config, cache, fetchMissing, logger }: AppDependencies): App {
+export function createApp(deps: AppDependencies): App {
+  const { config, cache, fetchMissing, logger, userChanges } = deps;
   const identifyCaller = createCallerIdentifier({ adminApiKey: config.adminApiKey });
 
   const reloadUsers = async () => {
     try {
-      return await cache.reload();
+      return await deps.reloadUsers();
     } catch (error) {
       logger.error({ err: error }, 'reload failed; keeping the previous directory');
       throw error;
@@ -50,8 +60,13 @@ export function createApp({ config, cache, fetchMissing, logger }: AppDependenci
       caller: identifyCaller(request.headers.get('authorization')),
       loaders: createLoaders(cache, fetchMissing),
       reloadUsers,
+      userChanges,
     }),
-    plugins: [useReadinessCheck({ endpoint: '/ready', check: () => cache.isLoaded }), useLookupStats()],
+    plugins: [
+      useReadinessCheck({ endpoint: '/ready', check: deps.isReady }),
+      useStatus('/status', deps.status),
+      useLookupStats(),
+    ],
   });
 }
 

@@ -40,6 +40,13 @@ const EnvSchema = z.object({
   ABSENT_TTL_MS: integer(0, 3_600_000).default(5_000),
   LOAD_BATCH_SIZE: integer(100, 100_000).default(5_000),
   GRAPHIQL: flag.optional(),
+  LISTEN_DATABASE_URL: postgresUrl.optional(),
+  CHANGE_LISTENER: flag.default(true),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  CHANGE_COALESCE_MS: integer(0, 10_000).default(5),
+  LISTENER_GRACE_MS: integer(0, 3_600_000).default(10_000),
+  LISTENER_RECONNECT_MAX_MS: integer(100, 600_000).default(30_000),
+  DRIFT_CHECK_INTERVAL_MS: integer(0, 86_400_000).default(60_000),
   EMBEDDED_PG_DIR: z.string().min(1).default('.usergraph'),
   EMBEDDED_PG_PORT: port.default(0),
 });
@@ -66,6 +73,20 @@ export interface Config {
     /** How long a miss confirmed by the database is remembered. */
     readonly absentTtlMs: number;
     readonly loadBatchSize: number;
+  };
+  /** Keeping the directory equal to the database while the service runs. */
+  readonly sync: {
+    /** LISTEN for the triggers' notices (off: rely on Redis and the drift check). */
+    readonly listen: boolean;
+    /** Where to LISTEN; undefined: the database URL. */
+    readonly listenUrl: string | undefined;
+    readonly redisUrl: string | undefined;
+    readonly coalesceMs: number;
+    /** How long the listener may be down before /ready says not ready. */
+    readonly listenerGraceMs: number;
+    readonly reconnectMaxMs: number;
+    /** 0: no periodic drift check. */
+    readonly driftCheckIntervalMs: number;
   };
 }
 
@@ -97,6 +118,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     directory: { absentTtlMs: e.ABSENT_TTL_MS, loadBatchSize: e.LOAD_BATCH_SIZE },
+    sync: {
+      listen: e.CHANGE_LISTENER,
+      listenUrl: e.LISTEN_DATABASE_URL,
+      redisUrl: e.REDIS_URL,
+      coalesceMs: e.CHANGE_COALESCE_MS,
+      listenerGraceMs: e.LISTENER_GRACE_MS,
+      reconnectMaxMs: e.LISTENER_RECONNECT_MAX_MS,
+      driftCheckIntervalMs: e.DRIFT_CHECK_INTERVAL_MS,
+    },
   });
 }
 

@@ -42,15 +42,16 @@ async function main(): Promise<void> {
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
 
-  const { app, cache } = createService(config, db, logger);
+  const service = createService(config, db, logger, databaseUrl);
+  cleanups.unshift(() => service.stop());
 
-  const server = createServer(app);
+  const server = createServer(service.app);
   await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
   cleanups.unshift(() => closeServer(server));
   onShutdownSignal(logger, cleanups);
 
-  // Listening first lets /health answer during a long load; /ready waits for it.
-  await cache.reload();
+  // Serving first lets /health answer during a long load; /ready waits for it.
+  await service.start();
   printBanner(config, embedded);
 }
 
@@ -63,9 +64,14 @@ function printBanner(config: Config, embedded: boolean): void {
   console.log(lines.join('\n'));
 }
 
-function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
+/** Stops accepting, lets requests in flight finish, then cuts what stays open (event streams). */
+function closeServer(server: ReturnType<typeof createServer>, graceMs = 5_000): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

@@ -1,30 +1,83 @@
 /**
- * The service assembled from a config and a database handle: repository → directory → app.
- * main.ts adds the process around it (embedded database, migrations, HTTP, signals); the tests
- * build exactly this, so what they exercise is what runs.
+ * The service assembled from a config and a database handle: repository → directory → app, and
+ * the freshness machinery that keeps the directory equal to the database. main.ts adds the
+ * process around it (embedded database, migrations, HTTP, signals); the tests build exactly
+ * this, so what they exercise is what runs.
  */
+import { createPubSub } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { notify } from './db/notify.ts';
 import { createUserRepository } from './db/user-repository.ts';
-import { UserCache } from './directory/user-cache.ts';
+import { UserCache, type UserChangeEvent } from './directory/user-cache.ts';
 import type { Logger } from './logger.ts';
+import { startFreshness, type Freshness } from './sync/freshness.ts';
 
 export interface Service {
   readonly app: App;
   readonly cache: UserCache;
+  /** Present once started. */
+  readonly freshness: Freshness | undefined;
+  /** Starts listening for changes, then loads the directory. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-export function createService(config: Config, db: Kysely<Database>, logger: Logger): Service {
+export function createService(config: Config, db: Kysely<Database>, logger: Logger, databaseUrl: string): Service {
   const repository = createUserRepository(db, {
     appId: config.appId,
     batchSize: config.directory.loadBatchSize,
     logger,
   });
+  const userChanges = createPubSub<{ userChanged: [UserChangeEvent] }>();
   const cache = new UserCache(() => repository.streamAllUsers(), {
     absentTtlMs: config.directory.absentTtlMs,
     logger,
+    onChange: (events) => {
+      for (const event of events) userChanges.publish('userChanged', event);
+    },
   });
-  return { app: createApp({ config, cache, fetchMissing: repository, logger }), cache };
+  let freshness: Freshness | undefined;
+
+  const app = createApp({
+    config,
+    cache,
+    fetchMissing: repository,
+    logger,
+    userChanges,
+    isReady: () => cache.isLoaded && (freshness?.isHealthy() ?? false),
+    reloadUsers: () => (freshness ? freshness.reloadEverywhere() : cache.reload()),
+    status: () => ({
+      ready: cache.isLoaded && (freshness?.isHealthy() ?? false),
+      directory: { users: cache.snapshot.size, loadedAt: cache.isLoaded ? cache.snapshot.loadedAt : null },
+      sync: freshness?.status() ?? 'not started',
+    }),
+  });
+
+  return {
+    app,
+    cache,
+    get freshness() {
+      return freshness;
+    },
+    async start() {
+      // Listen before loading: a change committed during the load is then applied after it.
+      freshness = await startFreshness({
+        config: config.sync,
+        appId: config.appId,
+        databaseUrl,
+        cache,
+        findUsersByIds: (ids) => repository.findUsersByIds(ids),
+        fingerprint: () => repository.fingerprint(),
+        notify: (channel, payload) => notify(db, channel, payload),
+        logger,
+      });
+      await cache.reload();
+    },
+    async stop() {
+      await freshness?.stop();
+    },
+  };
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpEmailPassword } from '../src/db/supertokens.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { expectData, startTestServer, type TestServer } from './support/server.ts';
+import { WITHOUT_CHANGE_FEED, expectData, startTestServer, type TestServer } from './support/server.ts';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -13,7 +13,8 @@ let server: TestServer;
 beforeAll(async () => {
   database = await createTestDatabase();
   await signUpEmailPassword(database.db, { email: 'loaded@example.com' });
-  server = await startTestServer(database.url, { ABSENT_TTL_MS: '60000' });
+  // No change feed: these users are written behind the directory's back on purpose.
+  server = await startTestServer(database.url, { ABSENT_TTL_MS: '60000', ...WITHOUT_CHANGE_FEED });
 });
 
 afterAll(async () => {
@@ -120,7 +121,7 @@ describe('userByEmail lookups', () => {
 
 describe('absent memory off', () => {
   it('with ABSENT_TTL_MS=0 every lookup of a missing id asks the database', async () => {
-    const strict = await startTestServer(database.url, { ABSENT_TTL_MS: '0' });
+    const strict = await startTestServer(database.url, { ABSENT_TTL_MS: '0', ...WITHOUT_CHANGE_FEED });
     try {
       const before = strict.statements.length;
       for (let i = 0; i < 3; i++) await strict.execute('{ user(id: "33333333-3333-4333-8333-333333333333") { id } }');

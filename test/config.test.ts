@@ -27,6 +27,15 @@ describe('parseConfig', () => {
       adminApiKey: undefined,
       logLevel: 'info',
       directory: { absentTtlMs: 5000, loadBatchSize: 5000 },
+      sync: {
+        listen: true,
+        listenUrl: undefined,
+        redisUrl: undefined,
+        coalesceMs: 5,
+        listenerGraceMs: 10_000,
+        reconnectMaxMs: 30_000,
+        driftCheckIntervalMs: 60_000,
+      },
     });
   });
 
@@ -98,6 +107,9 @@ describe('parseConfig', () => {
       ['APP_ID', 'Bad App', 'APP_ID: must be a SuperTokens app id: 1 to 64 of a-z, 0-9 and -'],
       ['ADMIN_API_KEY', 'too-short', 'ADMIN_API_KEY: must be at least 16 characters'],
       ['LOG_LEVEL', 'loud', expect.stringMatching(/^LOG_LEVEL: /)],
+      ['REDIS_URL', 'http://localhost:6379', 'REDIS_URL: must be a redis:// or rediss:// URL'],
+      ['LISTEN_DATABASE_URL', 'redis://x', 'LISTEN_DATABASE_URL: must be a postgres:// or postgresql:// URL'],
+      ['CHANGE_LISTENER', 'yes', expect.stringMatching(/^CHANGE_LISTENER: /)],
     ])('%s=%s', (variable, value, issue) => {
       const error = configError({ [variable]: value });
 

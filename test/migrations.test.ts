@@ -45,7 +45,7 @@ describe('migrations on a SuperTokens schema that already has the roles index', 
   });
 
   it('up creates the view and the metadata function', async () => {
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await migrator.migrateTo(MIGRATION);
 
     expect(error).toBeUndefined();
     expect(results).toEqual([{ migrationName: MIGRATION, direction: 'Up', status: 'Success' }]);
@@ -63,7 +63,7 @@ describe('migrations on a SuperTokens schema that already has the roles index', 
   });
 
   it('up works again after down', async () => {
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await migrator.migrateTo(MIGRATION);
 
     expect(error).toBeUndefined();
     expect(results).toEqual([{ migrationName: MIGRATION, direction: 'Up', status: 'Success' }]);
@@ -87,7 +87,7 @@ describe('migrations on an older SuperTokens schema without the roles index', ()
   });
 
   it('up creates the roles index', async () => {
-    const { error } = await migrator.migrateToLatest();
+    const { error } = await migrator.migrateTo(MIGRATION);
 
     expect(error).toBeUndefined();
     expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: INDEX_DEFINITION });
@@ -98,5 +98,52 @@ describe('migrations on an older SuperTokens schema without the roles index', ()
 
     expect(error).toBeUndefined();
     expect(await schemaState(testDb.db)).toEqual({ view: false, jsonFunction: false, rolesIndex: null });
+  });
+});
+
+describe('the change-capture migration', () => {
+  const TRIGGERS = '1795486388499_notify_user_changes';
+  let testDb: TestDatabase;
+  let migrator: Migrator;
+
+  async function triggers(): Promise<Array<{ table: string; count: number }>> {
+    const { rows } = await sql<{ table: string; count: number }>`
+      SELECT event_object_table AS table, count(DISTINCT trigger_name)::int AS count
+      FROM information_schema.triggers WHERE trigger_name LIKE 'usergraph_notify_%'
+      GROUP BY 1 ORDER BY 1
+    `.execute(testDb.db);
+    return rows;
+  }
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase({ empty: true });
+    await createSuperTokensTables(testDb.db);
+    migrator = createMigrator(testDb.db);
+  });
+
+  afterAll(async () => {
+    await testDb?.drop();
+  });
+
+  it('puts insert, update and delete triggers on every table that feeds the view and exists', async () => {
+    const { error } = await migrator.migrateTo(TRIGGERS);
+    expect(error).toBeUndefined();
+    const tables = [
+      'all_auth_recipe_users', 'app_id_to_user_id', 'emailpassword_user_to_tenant', 'emailpassword_users',
+      'emailverification_verified_emails', 'passwordless_user_to_tenant', 'passwordless_users', 'role_permissions',
+      'roles', 'thirdparty_user_to_tenant', 'thirdparty_users', 'user_last_active', 'user_metadata', 'user_roles',
+      'userid_mapping',
+    ];
+    expect(await triggers()).toEqual(tables.map((table) => ({ table, count: 3 })));
+  });
+
+  it('down removes every trigger and the function', async () => {
+    const { error, results } = await migrator.migrateDown();
+    expect(error).toBeUndefined();
+    expect(results?.map((result) => result.migrationName)).toEqual([TRIGGERS]);
+    expect(await triggers()).toEqual([]);
+    const { rows } = await sql<{ found: boolean }>`
+      SELECT to_regprocedure('usergraph_notify_change()') IS NOT NULL AS found`.execute(testDb.db);
+    expect(rows).toEqual([{ found: false }]);
   });
 });

@@ -7,7 +7,7 @@ import { signUpEmailPassword } from '../src/db/supertokens.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { ADMIN_KEY, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { ADMIN_KEY, WITHOUT_CHANGE_FEED, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
 
 const RELOAD = 'mutation { reloadUsers { count durationMs loadedAt } }';
 const asAdmin = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -18,7 +18,8 @@ let server: TestServer;
 beforeAll(async () => {
   database = await createTestDatabase();
   for (let i = 0; i < 3; i++) await signUpEmailPassword(database.db, { email: `first${i}@example.com` });
-  server = await startTestServer(database.url);
+  // No change feed: reloadUsers is what must bring in users written behind the directory.
+  server = await startTestServer(database.url, WITHOUT_CHANGE_FEED);
 });
 
 afterAll(async () => {
@@ -50,7 +51,7 @@ describe('the @admin rule', () => {
   });
 
   it('keeps reloadUsers closed when no ADMIN_API_KEY is configured', async () => {
-    const keyless = await startTestServer(database.url, { ADMIN_API_KEY: '' });
+    const keyless = await startTestServer(database.url, { ADMIN_API_KEY: '', ...WITHOUT_CHANGE_FEED });
     try {
       expect(errorCodes(await keyless.execute(RELOAD, {}, asAdmin))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await keyless.execute(RELOAD))).toEqual(['UNAUTHENTICATED']);
@@ -97,11 +98,15 @@ describe('health and readiness', () => {
     const config = parseConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
     const db = connectDatabase({ url: database.url, poolSize: 2 });
     try {
-      const { app, cache } = createService(config, db, createLogger('silent'));
-      expect((await app.fetch('http://usergraph/health')).status).toBe(200);
-      expect((await app.fetch('http://usergraph/ready')).status).toBe(503);
-      await cache.reload();
-      expect((await app.fetch('http://usergraph/ready')).status).toBe(200);
+      const service = createService(config, db, createLogger('silent'), database.url);
+      expect((await service.app.fetch('http://usergraph/health')).status).toBe(200);
+      expect((await service.app.fetch('http://usergraph/ready')).status).toBe(503);
+      try {
+        await service.start();
+        expect((await service.app.fetch('http://usergraph/ready')).status).toBe(200);
+      } finally {
+        await service.stop();
+      }
     } finally {
       await db.destroy();
     }

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../logger.ts';
 import { AbsentKeys } from './absent-keys.ts';
-import { normalizeEmail, type User } from './user.ts';
+import { normalizeEmail, userKeys, type User } from './user.ts';
 import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
 
 /** Streams every user of the app, batch by batch (the repository, in production). */
@@ -18,11 +18,21 @@ export interface ReloadResult {
   readonly loadedAt: Date;
 }
 
+/** What happened to one user, as the directory saw it. */
+export interface UserChangeEvent {
+  readonly kind: 'UPSERT' | 'DELETE';
+  /** For DELETE, the user as last known. */
+  readonly user: User;
+  readonly at: Date;
+}
+
 export interface UserCacheOptions {
   readonly absentTtlMs: number;
   readonly logger: Logger;
   /** Log load progress every this many users. */
   readonly progressEvery?: number;
+  /** Told of every user that changed, by whatever path (notice, miss, reload). */
+  readonly onChange?: (events: readonly UserChangeEvent[]) => void;
 }
 
 export class UserCache {
@@ -59,12 +69,14 @@ export class UserCache {
   }
 
   apply(changes: UserChanges): void {
-    this.current = this.current.withChanges(changes);
+    const before = this.current;
+    this.current = before.withChanges(changes);
     this.journal?.push(changes);
     for (const user of changes.upserts) {
-      this.absent.delete(idKey(user.id));
+      for (const key of userKeys(user)) this.absent.delete(idKey(key));
       this.absent.delete(emailKey(user.email));
     }
+    this.announce(before, this.current, [...changes.deletedIds, ...changes.upserts.map((user) => user.id)]);
   }
 
   isKnownAbsentId(id: string): boolean {
@@ -98,13 +110,39 @@ export class UserCache {
     }
     let snapshot = UserSnapshot.fromUsers(users, new Date());
     for (const changes of this.journal) snapshot = snapshot.withChanges(changes);
+    const before = this.current;
     this.current = snapshot;
+    if (this.loaded) this.announce(before, snapshot);
     this.loaded = true;
     this.absent.clear();
     const durationMs = performance.now() - started;
     logger.info({ count: snapshot.size, durationMs: Math.round(durationMs) }, 'users loaded');
     return { count: snapshot.size, durationMs, loadedAt: snapshot.loadedAt };
   }
+
+  /** Tells `onChange` which users differ between two snapshots (among those `ids` name, or all). */
+  private announce(before: UserSnapshot, after: UserSnapshot, ids?: readonly string[]): void {
+    const { onChange } = this.options;
+    if (!onChange) return;
+    const candidates = new Set<string>();
+    const named = ids ? [...before.usersNamedBy(ids), ...after.usersNamedBy(ids)] : [...before.all(), ...after.all()];
+    for (const user of named) candidates.add(user.id);
+    const at = new Date();
+    const events: UserChangeEvent[] = [];
+    for (const id of candidates) {
+      const old = ownUser(before, id);
+      const now = ownUser(after, id);
+      if (now && now.version !== old?.version) events.push({ kind: 'UPSERT', user: now, at });
+      else if (!now && old) events.push({ kind: 'DELETE', user: old, at });
+    }
+    if (events.length > 0) onChange(events);
+  }
+}
+
+/** The user whose own id this is (not one that merely answers to it, e.g. after linking). */
+function ownUser(snapshot: UserSnapshot, id: string): User | undefined {
+  const user = snapshot.getById(id);
+  return user?.id === id ? user : undefined;
 }
 
 const idKey = (id: string) => `id:${id}`;

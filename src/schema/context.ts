@@ -1,8 +1,10 @@
 /** What every resolver gets: who is calling, and this request's own loaders. */
-import type { YogaInitialContext } from 'graphql-yoga';
+import type { PubSub, YogaInitialContext } from 'graphql-yoga';
 import type { Caller } from '../auth/caller.ts';
 import type { Loaders } from '../directory/loaders.ts';
-import type { ReloadResult } from '../directory/user-cache.ts';
+import type { ReloadResult, UserChangeEvent } from '../directory/user-cache.ts';
+
+export type UserChangePubSub = PubSub<{ userChanged: [UserChangeEvent] }>;
 
 /** What our context factory adds to yoga's own per-request context. */
 export interface RequestContext {
@@ -10,6 +12,8 @@ export interface RequestContext {
   readonly loaders: Loaders;
   /** Reloads the whole directory (single-flight); rejects when the load fails. */
   readonly reloadUsers: () => Promise<ReloadResult>;
+  /** Every change the directory sees, for subscriptions. */
+  readonly userChanges: UserChangePubSub;
 }
 
 export type GraphQLContext = YogaInitialContext & RequestContext;

@@ -2,6 +2,7 @@
 import './scalars.ts';
 import './user.ts';
 import './reload.ts';
+import './user-changed.ts';
 import { adminDirective, enforceAdminDirective } from './admin-directive.ts';
 import { builder } from './builder.ts';
 

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-const userId = z
+export const userIdInput = z
   .string()
   .trim()
   .min(1, 'id must not be empty')
@@ -88,7 +88,7 @@ builder.queryFields((t) => ({
     type: UserType,
     nullable: true,
     description: 'The user with this id; null when there is none.',
-    args: { id: t.arg.id({ required: true }).validate(userId) },
+    args: { id: t.arg.id({ required: true }).validate(userIdInput) },
     resolve: (_root, { id }, { loaders }) => loaders.userById.load(id),
   }),
 

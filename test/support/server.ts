@@ -8,10 +8,13 @@ import { expect } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import type { UserCache } from '../../src/directory/user-cache.ts';
-import { createService } from '../../src/service.ts';
+import { createService, type Service } from '../../src/service.ts';
 import { captureLogs } from './logs.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+/** For tests that write behind the directory's back on purpose: no listener, no drift check. */
+export const WITHOUT_CHANGE_FEED = { CHANGE_LISTENER: 'false', DRIFT_CHECK_INTERVAL_MS: '0' } as const;
 
 export interface GraphQLResponse<TData = any> {
   data?: TData | null;
@@ -22,6 +25,7 @@ export interface GraphQLResponse<TData = any> {
 export interface TestServer {
   readonly url: string;
   readonly cache: UserCache;
+  readonly service: Service;
   /** Every SQL statement sent so far. */
   readonly statements: string[];
   /** Every log line written so far, parsed. */
@@ -47,8 +51,9 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
   const statements: string[] = [];
   const { logger, logs } = captureLogs(config.logLevel);
   const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => statements.push(sql) });
-  const { app, cache } = createService(config, db, logger);
-  await cache.reload();
+  const service = createService(config, db, logger, databaseUrl);
+  const { app, cache } = service;
+  await service.start();
 
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,6 +62,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
   return {
     url,
     cache,
+    service,
     statements,
     logs,
     viewQueries: (since = 0) => statements.slice(since).filter((sql) => sql.includes('user_full_view')).length,
@@ -73,6 +79,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await service.stop();
       await db.destroy();
     },
   };

@@ -1,0 +1,36 @@
+/** The userChanged subscription (server-sent events): the directory's changes, as they happen. */
+import { filter, pipe } from 'graphql-yoga';
+import { userKeys } from '../directory/user.ts';
+import type { UserChangeEvent } from '../directory/user-cache.ts';
+import { builder } from './builder.ts';
+import { UserType, userIdInput } from './user.ts';
+
+const UserChangeKind = builder.enumType('UserChangeKind', {
+  values: {
+    UPSERT: { description: 'The user appeared or changed; `user` is the new state.' },
+    DELETE: { description: 'The user is gone; `user` is its last known state.' },
+  } as const,
+});
+
+const UserChangeType = builder.objectRef<UserChangeEvent>('UserChange').implement({
+  fields: (t) => ({
+    kind: t.field({ type: UserChangeKind, resolve: (event) => event.kind }),
+    user: t.field({ type: UserType, resolve: (event) => event.user }),
+    at: t.field({ type: 'DateTime', description: 'When the directory applied it.', resolve: (event) => event.at }),
+  }),
+});
+
+builder.subscriptionType({});
+
+builder.subscriptionField('userChanged', (t) =>
+  t.field({
+    type: UserChangeType,
+    description: 'Every change to users (or to the one this id names), from the directory\'s own change feed.',
+    args: { id: t.arg.id().validate(userIdInput.nullish()) },
+    subscribe: (_root, { id }, { userChanges }) => {
+      const all = userChanges.subscribe('userChanged');
+      return id ? pipe(all, filter((event) => userKeys(event.user).includes(id))) : all;
+    },
+    resolve: (event) => event,
+  }),
+);
