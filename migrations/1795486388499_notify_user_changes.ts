@@ -2,7 +2,7 @@
  * Change capture: statement-level triggers on every table that feeds user_full_view send a
  * NOTIFY on channel `usergraph_changes` naming the app and the user ids a statement touched.
  *
- * Payload (JSON, under NOTIFY's 8000-byte cap): {"k":"ids","a":app,"i":[ids…],"x":txid,"n":part,"t":ms}
+ * Payload (JSON, under NOTIFY's 8000-byte cap): {"k":"ids","a":app,"i":[ids…],"x":notice id,"n":part,"t":ms}
  * or, for a statement touching more than 1000 users or a role's permissions, {"k":"reload","a":app,…}.
  * Ids are whatever the row holds (recipe, primary, or external user ids): the service resolves them.
  * Tables without app_id (the pre-multitenancy layout) count as app "public".
@@ -52,7 +52,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       part int;
       id text;
       committed_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
-      tx bigint := txid_current();
+      -- Names this statement's notices: the same on every path (NOTIFY, Redis), so duplicates drop.
+      notice_id text := md5(random()::text || clock_timestamp()::text || txid_current()::text);
     BEGIN
       -- Transition tables exist only for the events that have them.
       IF TG_OP = 'INSERT' THEN
@@ -71,7 +72,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       FOR app IN SELECT DISTINCT coalesce(j->>'app_id', 'public') FROM unnest(changed) j LOOP
         IF TG_NARGS = 0 THEN
           PERFORM pg_notify('usergraph_changes', json_build_object(
-            'k', 'reload', 'a', app, 'x', tx, 'n', 0, 't', committed_ms)::text);
+            'k', 'reload', 'a', app, 'x', notice_id, 'n', 0, 't', committed_ms)::text);
           CONTINUE;
         END IF;
         SELECT array_agg(DISTINCT trim(j->>col)) INTO app_ids
@@ -83,7 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         IF cardinality(app_ids) > 1000 THEN
           -- Too many to list: one reload is cheaper than thousands of lookups.
           PERFORM pg_notify('usergraph_changes', json_build_object(
-            'k', 'reload', 'a', app, 'x', tx, 'n', 0, 't', committed_ms)::text);
+            'k', 'reload', 'a', app, 'x', notice_id, 'n', 0, 't', committed_ms)::text);
           CONTINUE;
         END IF;
         -- Ids are at most 128 characters: parts of ~6000 bytes stay under NOTIFY's 8000.
@@ -93,7 +94,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         FOREACH id IN ARRAY app_ids LOOP
           IF part_bytes + octet_length(id) + 3 > 6000 THEN
             PERFORM pg_notify('usergraph_changes', json_build_object(
-              'k', 'ids', 'a', app, 'i', part_ids, 'x', tx, 'n', part, 't', committed_ms)::text);
+              'k', 'ids', 'a', app, 'i', part_ids, 'x', notice_id, 'n', part, 't', committed_ms)::text);
             part := part + 1;
             part_ids := '{}';
             part_bytes := 0;
@@ -102,7 +103,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           part_bytes := part_bytes + octet_length(id) + 3;
         END LOOP;
         PERFORM pg_notify('usergraph_changes', json_build_object(
-          'k', 'ids', 'a', app, 'i', part_ids, 'x', tx, 'n', part, 't', committed_ms)::text);
+          'k', 'ids', 'a', app, 'i', part_ids, 'x', notice_id, 'n', part, 't', committed_ms)::text);
       END LOOP;
       RETURN NULL;
     END

@@ -43,6 +43,7 @@ const EnvSchema = z.object({
   LISTEN_DATABASE_URL: postgresUrl.optional(),
   CHANGE_LISTENER: flag.default(true),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  REDIS_CHANNEL: z.string().min(1).max(200).default('usergraph:changes'),
   CHANGE_COALESCE_MS: integer(0, 10_000).default(5),
   LISTENER_GRACE_MS: integer(0, 3_600_000).default(10_000),
   LISTENER_RECONNECT_MAX_MS: integer(100, 600_000).default(30_000),
@@ -81,6 +82,8 @@ export interface Config {
     /** Where to LISTEN; undefined: the database URL. */
     readonly listenUrl: string | undefined;
     readonly redisUrl: string | undefined;
+    /** Instances that share a database share this channel. */
+    readonly redisChannel: string;
     readonly coalesceMs: number;
     /** How long the listener may be down before /ready says not ready. */
     readonly listenerGraceMs: number;
@@ -122,6 +125,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       listen: e.CHANGE_LISTENER,
       listenUrl: e.LISTEN_DATABASE_URL,
       redisUrl: e.REDIS_URL,
+      redisChannel: e.REDIS_CHANNEL,
       coalesceMs: e.CHANGE_COALESCE_MS,
       listenerGraceMs: e.LISTENER_GRACE_MS,
       reconnectMaxMs: e.LISTENER_RECONNECT_MAX_MS,

@@ -31,6 +31,7 @@ describe('parseConfig', () => {
         listen: true,
         listenUrl: undefined,
         redisUrl: undefined,
+        redisChannel: 'usergraph:changes',
         coalesceMs: 5,
         listenerGraceMs: 10_000,
         reconnectMaxMs: 30_000,

@@ -68,7 +68,7 @@ export async function startFreshness(options: FreshnessOptions): Promise<Freshne
     if (from === 'postgres') relay?.publish(payload);
   };
 
-  if (config.redisUrl) relay = await connectRedisRelay(config.redisUrl, log, (payload) => handle(payload, 'redis'));
+  if (config.redisUrl) relay = await connectRedisRelay(config.redisUrl, config.redisChannel, log, (payload) => handle(payload, 'redis'));
 
   const listener = config.listen
     ? new PgListener({

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 export const NOTIFY_CHANNEL = 'usergraph_changes';
-export const REDIS_CHANNEL = 'usergraph:changes';
 
 export type ChangeNotice =
   /** These users (any id naming them) changed in this app. */
@@ -44,7 +43,7 @@ export function parseNotice(payload: string): ChangeNotice | null {
   const parsed = Payload.safeParse(json);
   if (!parsed.success) return null;
   const p = parsed.data;
-  // A transaction's part n is the same notice on every path (NOTIFY, Redis): the key dedupes it.
+  // x names one statement's notices and n the part: the same on every path (NOTIFY, Redis).
   const key = `${p.k}:${p.a}:${p.x}:${p.n}`;
   return p.k === 'ids'
     ? { kind: 'ids', appId: p.a, ids: p.i, key, committedAt: p.t }

@@ -5,7 +5,6 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
-import { REDIS_CHANNEL } from './notice.ts';
 
 export interface RedisRelay {
   publish(payload: string): void;
@@ -14,6 +13,7 @@ export interface RedisRelay {
 
 export async function connectRedisRelay(
   url: string,
+  channel: string,
   logger: Logger,
   onPayload: (payload: string) => void,
 ): Promise<RedisRelay> {
@@ -24,15 +24,15 @@ export async function connectRedisRelay(
     client.on('error', (error: Error) => logger.warn({ err: error, client: name }, 'redis connection error'));
   }
   await Promise.all([publisher.connect(), subscriber.connect()]);
-  subscriber.on('message', (channel: string, message: string) => {
-    if (channel === REDIS_CHANNEL) onPayload(message);
+  subscriber.on('message', (from: string, message: string) => {
+    if (from === channel) onPayload(message);
   });
   // ioredis re-subscribes by itself after a reconnect.
-  await subscriber.subscribe(REDIS_CHANNEL);
+  await subscriber.subscribe(channel);
   logger.info('relaying changes over Redis');
   return {
     publish(payload) {
-      publisher.publish(REDIS_CHANNEL, payload).catch((error: unknown) => logger.warn({ err: error }, 'redis publish failed'));
+      publisher.publish(channel, payload).catch((error: unknown) => logger.warn({ err: error }, 'redis publish failed'));
     },
     async close() {
       await Promise.allSettled([subscriber.quit(), publisher.quit()]);
