@@ -10,7 +10,8 @@ import type { ReloadResult, UserCache } from './directory/user-cache.ts';
 import type { Logger } from './logger.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
 import { useStatus } from './plugins/use-status.ts';
-import type { RequestContext, UserChangePubSub } from './schema/context.ts';
+import type { UserChangeHub } from './directory/user-change-hub.ts';
+import type { RequestContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 
 export interface AppDependencies {
@@ -20,7 +21,7 @@ export interface AppDependencies {
   readonly fetchMissing: MissingUserFetcher;
   readonly logger: Logger;
   /** The stream behind the userChanged subscription. */
-  readonly userChanges: UserChangePubSub;
+  readonly userChanges: UserChangeHub;
   /** /ready: the directory is loaded and kept fresh. */
   readonly isReady: () => boolean;
   /** What reloadUsers does (reload here, and ask the other instances to). */

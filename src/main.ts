@@ -34,7 +34,11 @@ async function main(): Promise<void> {
     }
   }
 
-  const db = connectDatabase({ url: databaseUrl, poolSize: config.database.poolSize });
+  const db = connectDatabase({
+    url: databaseUrl,
+    poolSize: config.database.poolSize,
+    onIdleError: (error) => logger.warn({ err: error }, 'an idle database connection broke; the pool replaces it'),
+  });
   cleanups.unshift(() => db.destroy());
   if (embedded) await seedDemoIfEmpty(db, logger);
   if (config.database.migrateOnStart) {

@@ -4,14 +4,14 @@
  * process around it (embedded database, migrations, HTTP, signals); the tests build exactly
  * this, so what they exercise is what runs.
  */
-import { createPubSub } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { notify } from './db/notify.ts';
 import { createUserRepository } from './db/user-repository.ts';
-import { UserCache, type UserChangeEvent } from './directory/user-cache.ts';
+import { UserCache } from './directory/user-cache.ts';
+import { UserChangeHub } from './directory/user-change-hub.ts';
 import type { Logger } from './logger.ts';
 import { startFreshness, type Freshness } from './sync/freshness.ts';
 
@@ -20,6 +20,8 @@ export interface Service {
   readonly cache: UserCache;
   /** Present once started. */
   readonly freshness: Freshness | undefined;
+  /** Every change the directory applies (what the userChanged subscription streams). */
+  readonly userChanges: UserChangeHub;
   /** Starts listening for changes, then loads the directory. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -31,13 +33,11 @@ export function createService(config: Config, db: Kysely<Database>, logger: Logg
     batchSize: config.directory.loadBatchSize,
     logger,
   });
-  const userChanges = createPubSub<{ userChanged: [UserChangeEvent] }>();
+  const userChanges = new UserChangeHub();
   const cache = new UserCache(() => repository.streamAllUsers(), {
     absentTtlMs: config.directory.absentTtlMs,
     logger,
-    onChange: (events) => {
-      for (const event of events) userChanges.publish('userChanged', event);
-    },
+    onChange: (events) => userChanges.publish(events),
   });
   let freshness: Freshness | undefined;
 
@@ -59,6 +59,7 @@ export function createService(config: Config, db: Kysely<Database>, logger: Logg
   return {
     app,
     cache,
+    userChanges,
     get freshness() {
       return freshness;
     },

@@ -134,6 +134,24 @@ describe('a lost listener connection', () => {
   });
 });
 
+describe('broken pool connections', () => {
+  it('are replaced without harm: the process lives and the next database lookup works', async () => {
+    const target = await startTestServer(database.url, { CHANGE_LISTENER: 'false', DRIFT_CHECK_INTERVAL_MS: '0' });
+    try {
+      await target.execute('{ user(id: "warm-the-pool") { id } }');
+      const { rows } = await sql<{ pid: number }>`
+        SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity
+        WHERE application_name = 'usergraph' AND datname = current_database() AND pid <> pg_backend_pid()`.execute(database.db);
+      expect(rows.length).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const id = await signUpEmailPassword(database.db, { email: 'after-termination@example.com' });
+      expect(expectData(await target.execute(USER, { id })).user).toMatchObject({ id });
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('several instances', () => {
   it('all follow one change', async () => {
     const second = await startTestServer(database.url);

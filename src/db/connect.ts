@@ -8,10 +8,15 @@ export interface ConnectOptions {
   readonly url: string;
   readonly poolSize: number;
   readonly onQuery?: (sql: string) => void;
+  /** An idle connection that breaks (server restart, pg_terminate_backend) is reported here. */
+  readonly onIdleError?: (error: Error) => void;
 }
 
-export function connectDatabase({ url, poolSize, onQuery }: ConnectOptions): Kysely<Database> {
+export function connectDatabase({ url, poolSize, onQuery, onIdleError }: ConnectOptions): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'usergraph' });
+  // Without a listener, an idle client's error is an unhandled 'error' event: the process dies.
+  // The pool drops that client by itself and opens a new one on the next query.
+  pool.on('error', (error) => onIdleError?.(error));
   return new Kysely<Database>({
     // The cursor lets the startup load stream the view instead of buffering it whole.
     dialect: new PostgresDialect({ pool, cursor: Cursor }),

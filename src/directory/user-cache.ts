@@ -135,7 +135,13 @@ export class UserCache {
       if (now && now.version !== old?.version) events.push({ kind: 'UPSERT', user: now, at });
       else if (!now && old) events.push({ kind: 'DELETE', user: old, at });
     }
-    if (events.length > 0) onChange(events);
+    if (events.length === 0) return;
+    try {
+      onChange(events);
+    } catch (error) {
+      // Listeners must not be able to break the directory.
+      this.options.logger.error({ err: error }, 'a change listener failed');
+    }
   }
 }
 

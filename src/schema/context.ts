@@ -1,10 +1,9 @@
 /** What every resolver gets: who is calling, and this request's own loaders. */
-import type { PubSub, YogaInitialContext } from 'graphql-yoga';
+import type { YogaInitialContext } from 'graphql-yoga';
 import type { Caller } from '../auth/caller.ts';
 import type { Loaders } from '../directory/loaders.ts';
-import type { ReloadResult, UserChangeEvent } from '../directory/user-cache.ts';
-
-export type UserChangePubSub = PubSub<{ userChanged: [UserChangeEvent] }>;
+import type { ReloadResult } from '../directory/user-cache.ts';
+import type { UserChangeHub } from '../directory/user-change-hub.ts';
 
 /** What our context factory adds to yoga's own per-request context. */
 export interface RequestContext {
@@ -13,7 +12,7 @@ export interface RequestContext {
   /** Reloads the whole directory (single-flight); rejects when the load fails. */
   readonly reloadUsers: () => Promise<ReloadResult>;
   /** Every change the directory sees, for subscriptions. */
-  readonly userChanges: UserChangePubSub;
+  readonly userChanges: UserChangeHub;
 }
 
 export type GraphQLContext = YogaInitialContext & RequestContext;

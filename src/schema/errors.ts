@@ -26,3 +26,11 @@ export class ReloadFailedError extends GraphQLError {
     });
   }
 }
+
+export class SubscriberTooSlowError extends GraphQLError {
+  constructor(limit: number) {
+    super(`This subscription fell more than ${limit} changes behind and was ended; subscribe again and refetch.`, {
+      extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+    });
+  }
+}

@@ -1,8 +1,9 @@
 /** The userChanged subscription (server-sent events): the directory's changes, as they happen. */
-import { filter, pipe } from 'graphql-yoga';
 import { userKeys } from '../directory/user.ts';
+import { SubscriberFellBehindError } from '../directory/user-change-hub.ts';
 import type { UserChangeEvent } from '../directory/user-cache.ts';
 import { builder } from './builder.ts';
+import { SubscriberTooSlowError } from './errors.ts';
 import { UserType, userIdInput } from './user.ts';
 
 const UserChangeKind = builder.enumType('UserChangeKind', {
@@ -27,10 +28,17 @@ builder.subscriptionField('userChanged', (t) =>
     type: UserChangeType,
     description: 'Every change to users (or to the one this id names), from the directory\'s own change feed.',
     args: { id: t.arg.id().validate(userIdInput.nullish()) },
-    subscribe: (_root, { id }, { userChanges }) => {
-      const all = userChanges.subscribe('userChanged');
-      return id ? pipe(all, filter((event) => userKeys(event.user).includes(id))) : all;
-    },
+    subscribe: (_root, { id }, { userChanges }) =>
+      explainFallingBehind(userChanges.subscribe(id ? (event) => userKeys(event.user).includes(id) : undefined)),
     resolve: (event) => event,
   }),
 );
+
+/** A subscriber that fell behind gets an error it can act on (resubscribe, then refetch). */
+async function* explainFallingBehind(events: AsyncIterableIterator<UserChangeEvent>): AsyncGenerator<UserChangeEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    throw error instanceof SubscriberFellBehindError ? new SubscriberTooSlowError(error.limit) : error;
+  }
+}

@@ -1,0 +1,45 @@
+/** The change fan-out: filtered per subscriber, bounded, and never able to break the publisher. */
+import { describe, expect, it } from 'vitest';
+import type { UserChangeEvent } from '../src/directory/user-cache.ts';
+import { SubscriberFellBehindError, UserChangeHub } from '../src/directory/user-change-hub.ts';
+
+const event = (id: string): UserChangeEvent => ({
+  kind: 'UPSERT',
+  at: new Date(0),
+  user: { id, email: `${id}@example.com`, timeJoined: 0, lastActive: null, roles: [], metadata: {}, version: id },
+});
+
+describe('UserChangeHub', () => {
+  it('delivers in order only what each subscriber wants', async () => {
+    const hub = new UserChangeHub();
+    const all = hub.subscribe();
+    const onlyB = hub.subscribe((e) => e.user.id === 'b');
+    hub.publish([event('a'), event('b'), event('c')]);
+    expect((await all.next()).value.user.id).toBe('a');
+    expect((await all.next()).value.user.id).toBe('b');
+    expect((await onlyB.next()).value.user.id).toBe('b');
+    const pending = onlyB.next();
+    hub.publish([event('b')]);
+    expect((await pending).value.user.id).toBe('b');
+  });
+
+  it('ends a subscriber that falls behind, without throwing at the publisher or touching the others', async () => {
+    const hub = new UserChangeHub(3);
+    const slow = hub.subscribe();
+    const picky = hub.subscribe((e) => e.user.id === 'z');
+    expect(() => hub.publish(['a', 'b', 'c', 'd'].map(event))).not.toThrow();
+    await expect(slow.next()).rejects.toBeInstanceOf(SubscriberFellBehindError);
+    expect(hub.subscriberCount).toBe(1);
+    hub.publish([event('z')]);
+    expect((await picky.next()).value.user.id).toBe('z');
+  });
+
+  it('forgets a subscriber that returns, and ends its pending read', async () => {
+    const hub = new UserChangeHub();
+    const subscription = hub.subscribe();
+    const pending = subscription.next();
+    await subscription.return!();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(hub.subscriberCount).toBe(0);
+  });
+});
