@@ -93,6 +93,23 @@ describe('reloadUsers', () => {
   });
 });
 
+describe('unexpected errors', () => {
+  it('are masked in the response and logged in full', async () => {
+    await sql`ALTER VIEW user_full_view RENAME TO user_full_view_hidden`.execute(database.db);
+    try {
+      const response = await server.execute('{ user(id: "not-in-the-directory") { id } }');
+      expect(response.data).toEqual({ user: null });
+      expect(response.errors).toEqual([
+        expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+      ]);
+      expect(JSON.stringify(response)).not.toMatch(/user_full_view|relation|stack/i);
+      expect(server.logs.some((line) => line.msg?.includes('masked') && JSON.stringify(line).includes('user_full_view'))).toBe(true);
+    } finally {
+      await sql`ALTER VIEW user_full_view_hidden RENAME TO user_full_view`.execute(database.db);
+    }
+  });
+});
+
 describe('health and readiness', () => {
   it('answers /health at once, and /ready only after the first load', async () => {
     const config = parseConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
