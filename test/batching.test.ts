@@ -13,7 +13,8 @@ let server: TestServer;
 beforeAll(async () => {
   database = await createTestDatabase();
   await signUpEmailPassword(database.db, { email: 'loaded@example.com' });
-  server = await startTestServer(database.url, { ABSENT_TTL_MS: '60000' });
+  // Room for the 501-lookup request below: far past the default alias and token limits.
+  server = await startTestServer(database.url, { ABSENT_TTL_MS: '60000', MAX_ALIASES: '600', MAX_TOKENS: '10000' });
 });
 
 afterAll(async () => {
