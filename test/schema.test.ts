@@ -20,6 +20,12 @@ describe('schema.graphql', () => {
     expect(committed).toBe(printSchemaSDL(schema));
   });
 
+  it("keeps graphql's own directives next to ours", () => {
+    expect(schema.getDirectives().map((directive) => directive.name)).toEqual(
+      expect.arrayContaining(['skip', 'include', 'deprecated', 'specifiedBy', 'admin', 'permission', 'personal']),
+    );
+  });
+
   it('declares the rule directives and shows them where they apply', () => {
     const sdl = printSchemaSDL(schema);
     expect(sdl).toContain('directive @admin on FIELD_DEFINITION');

@@ -4,7 +4,9 @@ import './user.ts';
 import './viewer.ts';
 import './role-checks.ts';
 import './reload.ts';
+import { specifiedDirectives } from 'graphql';
 import { builder } from './builder.ts';
 import { ruleDirectives } from './rules.ts';
 
-export const schema = builder.toSchema({ directives: [...ruleDirectives] });
+// Giving `directives` replaces graphql's own: @skip, @include and @deprecated must be listed too.
+export const schema = builder.toSchema({ directives: [...specifiedDirectives, ...ruleDirectives] });
