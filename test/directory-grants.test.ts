@@ -78,41 +78,52 @@ describe('createAccess', () => {
   }
 
   it("grants a user the permissions of the directory's record of them", async () => {
-    const { access } = accessFor(user(), withTenants);
-    expect(await access.holds('users:read')).toBe(true);
-    expect(await access.holds('users:pii')).toBe(false);
-    expect((await access.viewer()).permissions).toEqual(['posts:edit', 'users:read']);
+    const grants = await accessFor(user(), withTenants).access.grants();
+    expect(grants.holds('users:read')).toBe(true);
+    expect(grants.holds('users:pii')).toBe(false);
+    expect(grants.permissions).toEqual(['posts:edit', 'users:read']);
   });
 
-  it('settles on the token alone when it can, without a directory lookup', async () => {
-    const { access, lookups } = accessFor(user(['admin'], ['users:read']), withTenants);
-    expect(await access.holds('users:read')).toBe(true);
-    expect(await access.isAdmin()).toBe(true);
-    expect(lookups).toEqual([]);
+  it("joins the token's roles and permissions with the directory's", async () => {
+    const grants = await accessFor(user(['admin'], ['reports:read']), withTenants).access.grants();
+    expect(grants.roles).toEqual(['admin', 'editor', 'viewer']);
+    expect(grants.permissions).toEqual(['posts:edit', 'reports:read', 'users:read']);
+    expect(grants.isAdmin).toBe(true);
+    expect(grants.holds('anything')).toBe(true);
   });
 
   it("makes a user admin by the directory's roles, looked up once per request", async () => {
     const { access, lookups } = accessFor(user(), { ...today, roles: ['admin'] });
-    expect(await access.isAdmin()).toBe(true);
-    expect(await access.holds('anything')).toBe(true);
+    expect((await access.grants()).isAdmin).toBe(true);
+    expect((await access.grants()).holds('anything')).toBe(true);
     expect(lookups).toEqual(['u1']);
   });
 
   it('grants nothing to a user the directory does not hold, beyond their token', async () => {
-    const { access } = accessFor(user(['editor'], ['posts:edit']), null);
-    expect(await access.holds('posts:edit')).toBe(true);
-    expect(await access.holds('users:read')).toBe(false);
-    expect(await access.isAdmin()).toBe(false);
-    expect(await access.isUserWithEmail('u1@example.com')).toBe(false);
+    const grants = await accessFor(user(['editor'], ['posts:edit']), null).access.grants();
+    expect(grants.holds('posts:edit')).toBe(true);
+    expect(grants.holds('users:read')).toBe(false);
+    expect(grants.isAdmin).toBe(false);
+    expect(grants.isUserWithEmail('u1@example.com')).toBe(false);
+    expect(grants.isUser('u1')).toBe(true);
   });
 
-  it('grants a key its scopes only, and anonymous callers nothing', async () => {
-    const key = accessFor({ kind: 'service', name: 'k', scopes: ['users:read'] }, null).access;
-    expect(await key.holds('users:read')).toBe(true);
-    expect(await key.holds('users:pii')).toBe(false);
-    expect(await key.isAdmin()).toBe(false);
-    const anonymous = accessFor({ kind: 'anonymous' }, null).access;
-    expect(await anonymous.holds('users:read')).toBe(false);
+  it('recognises the user by email, normalised', async () => {
+    const grants = await accessFor(user(), today).access.grants();
+    expect(grants.isUserWithEmail(' U1@Example.com ')).toBe(true);
+    expect(grants.isUserWithEmail('u2@example.com')).toBe(false);
+  });
+
+  it('grants a key its scopes only, without a lookup, and anonymous callers nothing', async () => {
+    const key = accessFor({ kind: 'service', name: 'k', scopes: ['users:read'] }, today);
+    const grants = await key.access.grants();
+    expect(grants.holds('users:read')).toBe(true);
+    expect(grants.holds('users:pii')).toBe(false);
+    expect(grants.isAdmin).toBe(false);
+    expect(grants.isUser('u1')).toBe(false);
+    expect(key.lookups).toEqual([]);
+    const anonymous = await accessFor({ kind: 'anonymous' }, null).access.grants();
+    expect(anonymous.holds('users:read')).toBe(false);
     expect(anonymous.isUser('u1')).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { getDirective } from '@graphql-tools/utils';
 import { execute, isObjectType, parse, type GraphQLNamedType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { Access, ViewerInfo } from '../src/auth/access.ts';
+import type { Access, Grants } from '../src/auth/access.ts';
 import type { Caller } from '../src/auth/caller.ts';
 import type { User } from '../src/directory/user.ts';
 import { schema } from '../src/schema/index.ts';
@@ -96,14 +96,18 @@ const someone: User = {
 };
 
 function contextFor(caller: Caller, grants: { admin?: boolean; permissions?: readonly string[] } = {}) {
-  const access: Access = {
+  const admin = grants.admin ?? false;
+  const resolved: Grants = {
     caller,
-    isAdmin: async () => grants.admin ?? false,
-    holds: async (permission) => (grants.admin ?? false) || (grants.permissions ?? []).includes(permission),
+    user: someone,
+    roles: [],
+    permissions: grants.permissions ?? [],
+    isAdmin: admin,
+    holds: (permission) => admin || (grants.permissions ?? []).includes(permission),
     isUser: (id) => caller.kind === 'user' && caller.userId === id,
-    isUserWithEmail: async () => false,
-    viewer: async (): Promise<ViewerInfo> => ({ caller, user: someone, roles: [], permissions: [], isAdmin: false }),
+    isUserWithEmail: () => false,
   };
+  const access: Access = { caller, grants: async () => resolved };
   const page = { users: [someone], totalCount: 1, hasNextPage: false, hasPreviousPage: false };
   return {
     caller,

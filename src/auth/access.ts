@@ -2,7 +2,9 @@
  * What the caller may do, for one request: the answers the schema's rules ask (admin? holds a
  * permission? is this user?). A user's roles and permissions are those of the access token
  * together with those of the directory's own record of them, read through the request's loaders
- * (never the cache or the database directly), once per request and only when a rule needs it.
+ * (never the cache or the database directly), once per request and only when a rule or `viewer`
+ * asks. Once resolved, the answers are synchronous: scope-auth then checks a page of 500 users
+ * without a promise per field.
  */
 import type { User } from '../directory/user.ts';
 import { normalizeEmail } from '../directory/user.ts';
@@ -10,25 +12,26 @@ import { isAdminKey, type Caller } from './caller.ts';
 import { directoryPermissions, directoryRoles } from './directory-grants.ts';
 import { KEY_SCOPES } from './permissions.ts';
 
-export interface ViewerInfo {
+/** The caller's standing, resolved: every question answered without I/O. */
+export interface Grants {
   readonly caller: Caller;
   /** The directory's record of a signed-in user; null for others, or when the directory has none. */
   readonly user: User | null;
   readonly roles: readonly string[];
   readonly permissions: readonly string[];
   readonly isAdmin: boolean;
+  /** Admins hold every permission; keys hold their scopes; users their roles' permissions. */
+  holds(permission: string): boolean;
+  /** The caller is the signed-in user with this id. */
+  isUser(userId: string): boolean;
+  /** The caller is the signed-in user whom the directory records with this email. */
+  isUserWithEmail(email: string): boolean;
 }
 
 export interface Access {
   readonly caller: Caller;
-  isAdmin(): Promise<boolean>;
-  /** Admins hold every permission; keys hold their scopes; users their roles' permissions. */
-  holds(permission: string): Promise<boolean>;
-  /** The caller is the signed-in user with this id. */
-  isUser(userId: string): boolean;
-  /** The caller is the signed-in user whom the directory records with this email. */
-  isUserWithEmail(email: string): Promise<boolean>;
-  viewer(): Promise<ViewerInfo>;
+  /** Resolved on first use, then the same for the rest of the request. */
+  grants(): Promise<Grants>;
 }
 
 export interface AccessOptions {
@@ -37,57 +40,44 @@ export interface AccessOptions {
   readonly userById: (id: string) => Promise<User | null>;
 }
 
-export function createAccess(caller: Caller, { adminRole, userById }: AccessOptions): Access {
-  let ownRecord: Promise<User | null> | undefined;
-  const own = (): Promise<User | null> =>
-    caller.kind === 'user' ? (ownRecord ??= userById(caller.userId)) : Promise.resolve(null);
-
-  const roles = async (): Promise<readonly string[]> => {
-    if (caller.kind !== 'user') return [];
-    const record = await own();
-    return union(caller.tokenRoles, record ? directoryRoles(record) : []);
-  };
-
-  const permissions = async (): Promise<readonly string[]> => {
-    switch (caller.kind) {
-      case 'anonymous':
-        return [];
-      case 'admin':
-        return [...KEY_SCOPES];
-      case 'service':
-        return caller.scopes;
-      case 'user': {
-        const record = await own();
-        return union(caller.tokenPermissions, record ? directoryPermissions(record) : []);
-      }
-    }
-  };
-
-  const isAdmin = async (): Promise<boolean> => {
-    if (isAdminKey(caller)) return true;
-    if (caller.kind !== 'user') return false;
-    // The token alone may settle it, sparing the directory lookup.
-    return caller.tokenRoles.includes(adminRole) || (await roles()).includes(adminRole);
-  };
-
+export function createAccess(caller: Caller, options: AccessOptions): Access {
+  let grants: Promise<Grants> | undefined;
   return {
     caller,
-    isAdmin,
-    async holds(permission) {
-      if (caller.kind === 'anonymous') return false;
-      if (caller.kind === 'user' && caller.tokenPermissions.includes(permission)) return true;
-      return (await permissions()).includes(permission) || (await isAdmin());
-    },
-    isUser: (userId) => caller.kind === 'user' && caller.userId === userId,
-    async isUserWithEmail(email) {
-      const record = await own();
-      return record !== null && normalizeEmail(record.email) === normalizeEmail(email);
-    },
-    async viewer() {
-      const [user, viewerRoles, viewerPermissions, admin] = await Promise.all([own(), roles(), permissions(), isAdmin()]);
-      return { caller, user, roles: viewerRoles, permissions: viewerPermissions, isAdmin: admin };
-    },
+    grants: () => (grants ??= resolveGrants(caller, options)),
   };
+}
+
+async function resolveGrants(caller: Caller, { adminRole, userById }: AccessOptions): Promise<Grants> {
+  const user = caller.kind === 'user' ? await userById(caller.userId) : null;
+  const roles = caller.kind === 'user' ? union(caller.tokenRoles, user ? directoryRoles(user) : []) : [];
+  const permissions = permissionsOf(caller, user);
+  const isAdmin = isAdminKey(caller) || roles.includes(adminRole);
+  const held = new Set(permissions);
+  const email = user ? normalizeEmail(user.email) : undefined;
+  return {
+    caller,
+    user,
+    roles,
+    permissions,
+    isAdmin,
+    holds: (permission) => isAdmin || held.has(permission),
+    isUser: (userId) => caller.kind === 'user' && caller.userId === userId,
+    isUserWithEmail: (candidate) => email !== undefined && normalizeEmail(candidate) === email,
+  };
+}
+
+function permissionsOf(caller: Caller, user: User | null): readonly string[] {
+  switch (caller.kind) {
+    case 'anonymous':
+      return [];
+    case 'admin':
+      return [...KEY_SCOPES];
+    case 'service':
+      return caller.scopes;
+    case 'user':
+      return union(caller.tokenPermissions, user ? directoryPermissions(user) : []);
+  }
 }
 
 function union(a: readonly string[], b: readonly string[]): readonly string[] {

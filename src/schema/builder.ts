@@ -33,12 +33,16 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, DirectivesPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: ({ access }) => ({
-      admin: () => access.isAdmin(),
-      permission: (permission) => access.holds(permission),
-      self: (userId) => access.isUser(userId),
-      selfEmail: (email) => access.isUserWithEmail(email),
-    }),
+    // Async once per request (the caller's own record), then every check is synchronous.
+    authScopes: async ({ access }) => {
+      const grants = await access.grants();
+      return {
+        admin: grants.isAdmin,
+        permission: (permission) => grants.holds(permission),
+        self: (userId) => grants.isUser(userId),
+        selfEmail: (email) => grants.isUserWithEmail(email),
+      };
+    },
     unauthorizedError: (_parent, { caller }, info) =>
       caller.kind === 'anonymous'
         ? new UnauthenticatedError(`${info.parentType.name}.${info.fieldName} needs credentials: send Authorization: Bearer <access token or API key>.`)

@@ -41,8 +41,11 @@ const roleName = z.string().trim().min(1, 'role must not be empty').max(255, 'ro
 
 export const UserType = builder.objectRef<User>('User').implement({
   description: 'A SuperTokens user of the configured app.',
-  // Whatever field leads here, reading a user needs users:read or being that user.
+  // Whatever field leads here, reading a user needs users:read or being that user. Checked once
+  // per user (scope-auth's isTypeOf) rather than once per field: a refused user is null, with one
+  // error. The root fields check the same rule first, with a clearer error.
   ...userNeedsPermissionOrSelf(USERS_READ),
+  runScopesOnType: true,
   fields: (t) => ({
     id: t.exposeID('id'),
     email: t.exposeString('email', { ...personal }),

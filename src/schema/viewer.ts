@@ -1,5 +1,5 @@
 /** viewer: who is calling, as this service sees them (their user, roles and permissions). */
-import type { ViewerInfo } from '../auth/access.ts';
+import type { Grants } from '../auth/access.ts';
 import { builder } from './builder.ts';
 import { UserType } from './user.ts';
 
@@ -12,7 +12,7 @@ const CallerKindType = builder.enumType('CallerKind', {
   } as const,
 });
 
-const ViewerType = builder.objectRef<ViewerInfo>('Viewer').implement({
+const ViewerType = builder.objectRef<Grants>('Viewer').implement({
   description: 'The caller of this request.',
   fields: (t) => ({
     kind: t.field({ type: CallerKindType, resolve: ({ caller }) => caller.kind }),
@@ -53,6 +53,6 @@ builder.queryField('viewer', (t) =>
   t.field({
     type: ViewerType,
     description: 'Who is calling: open to every caller, anonymous included; tells only about the caller.',
-    resolve: (_root, _args, { access }) => access.viewer(),
+    resolve: (_root, _args, { access }) => access.grants(),
   }),
 );
