@@ -29,8 +29,8 @@ async function main(): Promise<void> {
     });
     cleanups.unshift(() => postgres.stop());
     databaseUrl = postgres.url;
-    if (config.adminApiKey === undefined) {
-      config = { ...config, adminApiKey: await readOrCreateDemoAdminKey(config.embedded.dataDir) };
+    if (config.auth.adminApiKey === undefined) {
+      config = { ...config, auth: { ...config.auth, adminApiKey: await readOrCreateDemoAdminKey(config.embedded.dataDir) } };
     }
   }
 
@@ -63,7 +63,7 @@ function printBanner(config: Config, embedded: boolean): void {
   const lines = [`usergraph is ready: http://localhost:${config.http.port}/graphql`];
   if (embedded) {
     // Deliberately printed (not logged): the demo key exists so that a first-time user can try reloadUsers.
-    lines.push(`embedded demo database; admin key: ${config.adminApiKey}`);
+    lines.push(`embedded demo database; admin key: ${config.auth.adminApiKey}`);
   }
   console.log(lines.join('\n'));
 }

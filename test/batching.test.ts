@@ -13,8 +13,14 @@ let server: TestServer;
 beforeAll(async () => {
   database = await createTestDatabase();
   await signUpEmailPassword(database.db, { email: 'loaded@example.com' });
-  // No change feed: these users are written behind the directory's back on purpose.
-  server = await startTestServer(database.url, { ABSENT_TTL_MS: '60000', ...WITHOUT_CHANGE_FEED });
+  // No change feed: these users are written behind the directory's back on purpose. Room for the
+  // 501-lookup request below: far past the default alias and token limits.
+  server = await startTestServer(database.url, {
+    ABSENT_TTL_MS: '60000',
+    MAX_ALIASES: '600',
+    MAX_TOKENS: '10000',
+    ...WITHOUT_CHANGE_FEED,
+  });
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 /** parseConfig: defaults, what counts as unset, how bad values are reported, and immutability. */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.ts';
 
@@ -20,11 +21,20 @@ describe('parseConfig', () => {
   it('gives the defaults for an empty environment', () => {
     expect(parseConfig({})).toEqual({
       env: 'development',
-      http: { host: '0.0.0.0', port: 4000, graphiql: true },
+      http: { host: '0.0.0.0', port: 4000, graphiql: true, introspection: true, corsOrigins: [] },
       database: { url: undefined, poolSize: 10, migrateOnStart: true },
       embedded: { dataDir: '.usergraph', port: 0 },
       appId: 'public',
-      adminApiKey: undefined,
+      auth: { adminApiKey: undefined, apiKeys: [], adminRole: 'admin', jwt: undefined },
+      limits: {
+        maxDepth: 10,
+        maxAliases: 20,
+        maxTokens: 1000,
+        maxDirectives: 20,
+        maxCost: 50000,
+        maxBatch: 10,
+        maxBodyBytes: 100000,
+      },
       logLevel: 'info',
       directory: { absentTtlMs: 5000, loadBatchSize: 5000 },
       sync: {
@@ -72,7 +82,7 @@ describe('parseConfig', () => {
       http: { port: 8080 },
       database: { url: 'postgresql://app@db.internal:5432/supertokens' },
       appId: 'tenant-app-1',
-      adminApiKey: '0123456789abcdef',
+      auth: { adminApiKey: '0123456789abcdef' },
       logLevel: 'debug',
       directory: { loadBatchSize: 100 },
     });
@@ -132,6 +142,145 @@ describe('parseConfig', () => {
     expect(error.name).toBe('ConfigError');
   });
 
+  describe('introspection', () => {
+    it('is on in development and off in production, unless INTROSPECTION says otherwise', () => {
+      expect(parseConfig({ NODE_ENV: 'development' }).http.introspection).toBe(true);
+      expect(parseConfig({ NODE_ENV: 'production' }).http.introspection).toBe(false);
+      expect(parseConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).http.introspection).toBe(true);
+      expect(parseConfig({ NODE_ENV: 'development', INTROSPECTION: 'false' }).http.introspection).toBe(false);
+    });
+  });
+
+  describe('API_KEYS', () => {
+    const digest = createHash('sha256').update('service-key-0123456789', 'utf8').digest('hex');
+
+    it('reads keys given plainly or by SHA-256, keeping only the digest', () => {
+      const config = parseConfig({
+        API_KEYS: JSON.stringify([
+          { name: 'billing', scopes: ['users:read'], key: 'service-key-0123456789' },
+          { name: 'crm', scopes: ['users:read', 'users:pii', 'users:read'], sha256: 'AB'.repeat(32) },
+        ]),
+      });
+
+      expect(config.auth.apiKeys).toEqual([
+        { name: 'billing', scopes: ['users:read'], sha256: digest },
+        { name: 'crm', scopes: ['users:read', 'users:pii'], sha256: 'ab'.repeat(32) },
+      ]);
+      expect(JSON.stringify(config)).not.toContain('service-key-0123456789');
+    });
+
+    it.each([
+      ['not JSON', '{nope', 'API_KEYS: must be a JSON array of {name, scopes, key | sha256}'],
+      ['not an array', '{"name":"x"}', 'API_KEYS: must be a JSON array of {name, scopes, key | sha256}'],
+      ['an unknown scope', '[{"name":"x","scopes":["users:write"],"key":"0123456789abcdef"}]', /^API_KEYS\.0\.scopes\.0: scopes must be among admin, users:read, users:pii$/],
+      ['no scope', '[{"name":"x","scopes":[],"key":"0123456789abcdef"}]', 'API_KEYS.0.scopes: give at least one scope'],
+      ['a short key', '[{"name":"x","scopes":["admin"],"key":"short"}]', 'API_KEYS.0.key: key must be at least 16 characters'],
+      ['a bad digest', '[{"name":"x","scopes":["admin"],"sha256":"abc"}]', /^API_KEYS\.0\.sha256: sha256 must be 64 hexadecimal digits/],
+      ['both key and sha256', `[{"name":"x","scopes":["admin"],"key":"0123456789abcdef","sha256":"${'a'.repeat(64)}"}]`, 'API_KEYS.0: give exactly one of key and sha256'],
+      ['neither key nor sha256', '[{"name":"x","scopes":["admin"]}]', 'API_KEYS.0: give exactly one of key and sha256'],
+      ['an unknown property', '[{"name":"x","scopes":["admin"],"key":"0123456789abcdef","role":"y"}]', /^API_KEYS\.0: /],
+      ['a repeated name', '[{"name":"x","scopes":["admin"],"key":"0123456789abcdef"},{"name":"x","scopes":["admin"],"key":"fedcba9876543210"}]', 'API_KEYS: two keys are named x'],
+      ['a repeated key', '[{"name":"x","scopes":["admin"],"key":"service-key-0123456789"},{"name":"y","scopes":["admin"],"sha256":"DIGEST"}]', 'API_KEYS: key y repeats another key'],
+    ])('refuses %s', (_case, value, issue) => {
+      const text = value.replace('DIGEST', digest);
+      const error = configError({ API_KEYS: text });
+      expect(error.issues).toEqual([issue instanceof RegExp ? expect.stringMatching(issue) : issue]);
+    });
+
+    it('refuses a key that repeats ADMIN_API_KEY', () => {
+      const error = configError({
+        ADMIN_API_KEY: 'service-key-0123456789',
+        API_KEYS: JSON.stringify([{ name: 'x', scopes: ['users:read'], sha256: digest }]),
+      });
+      expect(error.issues).toEqual(['API_KEYS: a key repeats ADMIN_API_KEY']);
+    });
+  });
+
+  describe('access tokens', () => {
+    it('are off without JWKS_URL', () => {
+      expect(parseConfig({}).auth.jwt).toBeUndefined();
+    });
+
+    it('read the JWKS, issuer, audiences, clock skew and cooldown', () => {
+      const config = parseConfig({
+        JWKS_URL: 'http://supertokens:3567/.well-known/jwks.json',
+        JWT_ISSUER: 'https://auth.example.com',
+        JWT_AUDIENCE: 'usergraph, admin-ui',
+        JWT_CLOCK_SKEW_S: '30',
+        JWKS_COOLDOWN_MS: '0',
+        ADMIN_ROLE: 'superuser',
+      });
+      expect(config.auth).toMatchObject({
+        adminRole: 'superuser',
+        jwt: {
+          jwksUrl: 'http://supertokens:3567/.well-known/jwks.json',
+          issuer: 'https://auth.example.com',
+          audience: ['usergraph', 'admin-ui'],
+          clockSkewS: 30,
+          jwksCooldownMs: 0,
+        },
+      });
+    });
+
+    it('defaults the clock skew to 10 s and bounds it at 300 s', () => {
+      expect(parseConfig({ JWKS_URL: 'https://core.example.com/jwks' }).auth.jwt?.clockSkewS).toBe(10);
+      expect(configError({ JWT_CLOCK_SKEW_S: '301' }).issues).toEqual(['JWT_CLOCK_SKEW_S: must be at most 300']);
+    });
+
+    it.each([
+      [{ JWKS_URL: 'ftp://core/jwks' }, 'JWKS_URL: must be an http:// or https:// URL'],
+      [{ JWT_ISSUER: 'https://auth.example.com' }, 'JWT_ISSUER: has no effect without JWKS_URL'],
+      [{ JWT_AUDIENCE: 'usergraph' }, 'JWT_AUDIENCE: has no effect without JWKS_URL'],
+    ])('refuses %o', (env, issue) => {
+      expect(configError(env).issues).toEqual([issue]);
+    });
+  });
+
+  describe('CORS_ORIGINS', () => {
+    it('reads a comma-separated list of origins', () => {
+      expect(parseConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).http.corsOrigins).toEqual([
+        'https://app.example.com',
+        'http://localhost:3000',
+      ]);
+      expect(parseConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toEqual(['*']);
+    });
+
+    it.each([
+      ['a path', 'https://app.example.com/'],
+      ['not a URL', 'app.example.com'],
+    ])('refuses an origin with %s', (_case, value) => {
+      expect(configError({ CORS_ORIGINS: value }).issues).toEqual([expect.stringMatching(/^CORS_ORIGINS\.0: each origin must look like/)]);
+    });
+
+    it('refuses * among other origins', () => {
+      expect(configError({ CORS_ORIGINS: '*,https://app.example.com' }).issues).toEqual([
+        'CORS_ORIGINS: * allows every origin; give it alone or list the origins',
+      ]);
+    });
+  });
+
+  it('reads the request limits', () => {
+    const config = parseConfig({
+      MAX_DEPTH: '5',
+      MAX_ALIASES: '3',
+      MAX_TOKENS: '200',
+      MAX_DIRECTIVES: '4',
+      MAX_COST: '100',
+      MAX_BATCH: '0',
+      MAX_BODY_BYTES: '2048',
+    });
+    expect(config.limits).toEqual({
+      maxDepth: 5,
+      maxAliases: 3,
+      maxTokens: 200,
+      maxDirectives: 4,
+      maxCost: 100,
+      maxBatch: 0,
+      maxBodyBytes: 2048,
+    });
+    expect(configError({ MAX_BODY_BYTES: '10' }).issues).toEqual(['MAX_BODY_BYTES: must be at least 1024']);
+  });
+
   it('returns a deeply frozen config', () => {
     const config = parseConfig({});
 
@@ -140,5 +289,7 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(config.database)).toBe(true);
     expect(Object.isFrozen(config.embedded)).toBe(true);
     expect(Object.isFrozen(config.directory)).toBe(true);
+    expect(Object.isFrozen(config.auth.apiKeys)).toBe(true);
+    expect(Object.isFrozen(config.limits)).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { addUserRole, setLastActive, setUserMetadata, signUpEmailPassword } from '../src/db/supertokens.ts';
 import { adminQuery, createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { ADMIN_KEY, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { ADMIN_KEY, asReader, expectData, startTestServer, type TestServer } from './support/server.ts';
 import { sleepUntil } from './support/wait.ts';
 
 const USER = 'query ($id: ID!) { user(id: $id) { id email roles metadata lastActive } }';
@@ -282,15 +282,7 @@ describe('the userChanged subscription', () => {
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
 
     const controller = new AbortController();
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({
-        query: 'subscription ($id: ID!) { userChanged(id: $id) { kind at user { id metadata } } }',
-        variables: { id },
-      }),
-      signal: controller.signal,
-    });
+    const response = await subscribe(id, asReader, controller.signal);
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const events = readEvents(response.body!);
     try {
@@ -308,7 +300,29 @@ describe('the userChanged subscription', () => {
       controller.abort();
     }
   });
+
+  it('refuses an anonymous subscriber', async () => {
+    const controller = new AbortController();
+    try {
+      const first = await readEvents((await subscribe(null, {}, controller.signal)).body!).next();
+      expect(first.errors?.map((error: any) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      controller.abort();
+    }
+  });
 });
+
+function subscribe(id: string | null, headers: Record<string, string>, signal: AbortSignal) {
+  return fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+    body: JSON.stringify({
+      query: 'subscription ($id: ID) { userChanged(id: $id) { kind at user { id metadata } } }',
+      variables: { id },
+    }),
+    signal,
+  });
+}
 
 /** Reads `data:` events of a server-sent event stream, one JSON payload at a time. */
 function readEvents(body: ReadableStream<Uint8Array>) {

@@ -1,9 +1,10 @@
 /** The one Pothos builder. It declares no types: those live beside their entry points. */
 import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { GraphQLContext } from './context.ts';
-import { BadUserInputError } from './errors.ts';
+import { BadUserInputError, ForbiddenError, UnauthenticatedError } from './errors.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -12,12 +13,43 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | number };
     JSON: { Input: unknown; Output: unknown };
   };
+  // The rules (rules.ts) as scope-auth checks them; each is printed as a directive too.
+  AuthScopes: {
+    admin: boolean;
+    /** The caller holds this permission (admins hold all). */
+    permission: string;
+    /** The caller is the signed-in user with this id. */
+    self: string;
+    /** The caller is the signed-in user whom the directory records with this email. */
+    selfEmail: string;
+  };
   Directives: {
     admin: { locations: 'FIELD_DEFINITION'; args: Record<string, never> };
+    permission: { locations: 'FIELD_DEFINITION' | 'OBJECT'; args: { name: string; orSelf?: boolean } };
+    personal: { locations: 'FIELD_DEFINITION'; args: Record<string, never> };
   };
 }>({
-  plugins: [DirectivesPlugin, ValidationPlugin],
+  // Scope-auth first: no other plugin's wrapper (validation included) runs for a refused caller.
+  plugins: [ScopeAuthPlugin, DirectivesPlugin, ValidationPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    // A refused subscriber is told when subscribing, not left waiting for refused events.
+    authorizeOnSubscribe: true,
+    // Async once per request (the caller's own record), then every check is synchronous.
+    authScopes: async ({ access }) => {
+      const grants = await access.grants();
+      return {
+        admin: grants.isAdmin,
+        permission: (permission) => grants.holds(permission),
+        self: (userId) => grants.isUser(userId),
+        selfEmail: (email) => grants.isUserWithEmail(email),
+      };
+    },
+    unauthorizedError: (_parent, { caller }, info) =>
+      caller.kind === 'anonymous'
+        ? new UnauthenticatedError(`${info.parentType.name}.${info.fieldName} needs credentials: send Authorization: Bearer <access token or API key>.`)
+        : new ForbiddenError(`These credentials may not read ${info.parentType.name}.${info.fieldName}.`),
+  },
   // graphql-tools (printer and getDirective) reads directives keyed by name.
   directives: { useGraphQLToolsUnorderedDirectives: true },
   validation: {

@@ -8,8 +8,27 @@ export class BadUserInputError extends GraphQLError {
 }
 
 export class UnauthenticatedError extends GraphQLError {
-  constructor(message = 'Authentication required: send Authorization: Bearer <key>.') {
+  constructor(message = 'Authentication required: send Authorization: Bearer <access token or API key>.') {
     super(message, { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+}
+
+/** Credentials were sent and failed: the whole request is refused, with 401, never run as anonymous. */
+export class InvalidCredentialsError extends GraphQLError {
+  constructor(reason: string) {
+    super(reason, {
+      extensions: {
+        code: 'UNAUTHENTICATED',
+        http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } },
+      },
+    });
+  }
+}
+
+/** An answer the directory cannot give yet, said plainly rather than guessed. */
+export class NotSupportedError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'NOT_SUPPORTED' } });
   }
 }
 

@@ -2,6 +2,7 @@
 import { builder } from './builder.ts';
 import type { ReloadResult } from '../directory/user-cache.ts';
 import { ReloadFailedError } from './errors.ts';
+import { adminOnly } from './rules.ts';
 
 const ReloadResultType = builder.objectRef<ReloadResult>('ReloadResult').implement({
   fields: (t) => ({
@@ -15,7 +16,7 @@ builder.mutationField('reloadUsers', (t) =>
   t.field({
     type: ReloadResultType,
     description: 'Reloads every user from the database and swaps the directory atomically.',
-    directives: { admin: {} },
+    ...adminOnly,
     resolve: async (_root, _args, { reloadUsers }) => {
       try {
         return await reloadUsers();

@@ -2,7 +2,9 @@
 import { userKeys } from '../directory/user.ts';
 import { SubscriberFellBehindError } from '../directory/user-change-hub.ts';
 import type { UserChangeEvent } from '../directory/user-cache.ts';
+import { USERS_READ } from '../auth/permissions.ts';
 import { builder } from './builder.ts';
+import { needsPermissionOrSelf } from './rules.ts';
 import { SubscriberTooSlowError } from './errors.ts';
 import { UserType, userIdInput } from './user.ts';
 
@@ -28,6 +30,8 @@ builder.subscriptionField('userChanged', (t) =>
     type: UserChangeType,
     description: 'Every change to users (or to the one this id names), from the directory\'s own change feed.',
     args: { id: t.arg.id().validate(userIdInput.nullish()) },
+    // Watching one user: that user themself may. Watching everyone ('' names nobody): users:read.
+    ...needsPermissionOrSelf(USERS_READ, (args: { id?: string | null }) => ({ self: args.id ?? '' })),
     subscribe: (_root, { id }, { userChanges }) =>
       explainFallingBehind(userChanges.subscribe(id ? (event) => userKeys(event.user).includes(id) : undefined)),
     resolve: (event) => event,

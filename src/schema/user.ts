@@ -1,9 +1,11 @@
 /** The User type and the queries that return users. */
 import { z } from 'zod';
+import { USERS_READ } from '../auth/permissions.ts';
 import type { User } from '../directory/user.ts';
 import type { UserPage } from '../directory/user-snapshot.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { needsPermission, needsPermissionOrSelf, personal, userNeedsPermissionOrSelf } from './rules.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -39,9 +41,14 @@ const roleName = z.string().trim().min(1, 'role must not be empty').max(255, 'ro
 
 export const UserType = builder.objectRef<User>('User').implement({
   description: 'A SuperTokens user of the configured app.',
+  // Whatever field leads here, reading a user needs users:read or being that user. Checked once
+  // per user (scope-auth's isTypeOf) rather than once per field: a refused user is null, with one
+  // error. The root fields check the same rule first, with a clearer error.
+  ...userNeedsPermissionOrSelf(USERS_READ),
+  runScopesOnType: true,
   fields: (t) => ({
     id: t.exposeID('id'),
-    email: t.exposeString('email'),
+    email: t.exposeString('email', { ...personal }),
     timeJoined: t.field({ type: 'DateTime', resolve: (user) => user.timeJoined }),
     lastActive: t.field({
       type: 'DateTime',
@@ -52,6 +59,7 @@ export const UserType = builder.objectRef<User>('User').implement({
     roles: t.exposeStringList('roles', { description: 'Distinct role names, sorted.' }),
     metadata: t.field({
       type: 'JSON',
+      ...personal,
       description: "SuperTokens user metadata: always an object, {} when none.",
       resolve: (user) => user.metadata,
     }),
@@ -89,6 +97,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The user with this id; null when there is none.',
     args: { id: t.arg.id({ required: true }).validate(userIdInput) },
+    ...needsPermissionOrSelf(USERS_READ, (args: { id: string }) => ({ self: args.id })),
     resolve: (_root, { id }, { loaders }) => loaders.userById.load(id),
   }),
 
@@ -97,6 +106,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The user holding this email (trimmed and lower-cased first); the oldest if several do.',
     args: { email: t.arg.string({ required: true }).validate(email) },
+    ...needsPermissionOrSelf(USERS_READ, (args: { email: string }) => ({ selfEmail: args.email })),
     resolve: (_root, args, { loaders }) => loaders.userByEmail.load(args.email),
   }),
 
@@ -108,6 +118,7 @@ builder.queryFields((t) => ({
       after: t.arg.string().validate(cursor),
       role: t.arg.string({ description: 'Only users holding this role.' }).validate(roleName),
     },
+    ...needsPermission(USERS_READ),
     resolve: (_root, args, { loaders }) =>
       loaders.listUsers({
         first: args.first ?? DEFAULT_PAGE_SIZE,

@@ -12,6 +12,10 @@ import { createService, type Service } from '../../src/service.ts';
 import { captureLogs } from './logs.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+/** The harness's default caller: a service key with users:read and users:pii, not admin. */
+export const READER_KEY = 'test-reader-key-0123456789';
+export const asReader = { authorization: `Bearer ${READER_KEY}` };
+export const TEST_API_KEYS = [{ name: 'test-reader', scopes: ['users:read', 'users:pii'], key: READER_KEY }];
 
 /** For tests that write behind the directory's back on purpose: no listener, no drift check. */
 export const WITHOUT_CHANGE_FEED = { CHANGE_LISTENER: 'false', DRIFT_CHECK_INTERVAL_MS: '0' } as const;
@@ -32,11 +36,14 @@ export interface TestServer {
   readonly logs: Array<Record<string, any>>;
   /** How many statements read user_full_view since `since` (an index into `statements`). */
   viewQueries(since?: number): number;
+  /** POSTs a query; as the reader key unless `headers` are given (`{}`: anonymous). */
   execute<TData = any>(
     query: string,
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<TData>>;
+  /** A raw request to a path of the server, for status codes and headers. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -45,6 +52,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     ADMIN_API_KEY: ADMIN_KEY,
+    API_KEYS: JSON.stringify(TEST_API_KEYS),
     LOG_LEVEL: 'debug',
     ...env,
   });
@@ -66,7 +74,8 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     statements,
     logs,
     viewQueries: (since = 0) => statements.slice(since).filter((sql) => sql.includes('user_full_view')).length,
-    async execute(query, variables, headers = {}) {
+    fetch: (path, init) => fetch(`${url}${path}`, init),
+    async execute(query, variables, headers = asReader) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },

@@ -1,0 +1,65 @@
+/**
+ * hasRole / hasPermission: role checks for other services, answered from the directory through
+ * the request's loaders. Without tenantId: in any tenant. With it: in that tenant, as far as the
+ * directory's record can tell (NOT_SUPPORTED otherwise, never a guess).
+ */
+import { z } from 'zod';
+import {
+  directoryHoldsInTenant,
+  directoryPermissions,
+  directoryRoles,
+  directoryRolesInTenant,
+} from '../auth/directory-grants.ts';
+import { USERS_READ } from '../auth/permissions.ts';
+import { builder } from './builder.ts';
+import { NotSupportedError } from './errors.ts';
+import { needsPermissionOrSelf } from './rules.ts';
+import { userIdInput } from './user.ts';
+
+const name = (what: string) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(255, `${what} must be at most 255 characters`);
+const tenantId = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, 'tenantId must be a SuperTokens tenant id: 1 to 64 of a-z, 0-9 and -')
+  .nullish();
+
+const perTenantUnknown = () =>
+  new NotSupportedError("The directory's record of this user does not tell this per tenant; ask without tenantId.");
+
+builder.queryFields((t) => ({
+  hasRole: t.boolean({
+    description: 'Whether the user holds the role (in tenantId, or in any tenant when omitted); false for an unknown user.',
+    args: {
+      userId: t.arg.id({ required: true }).validate(userIdInput),
+      role: t.arg.string({ required: true }).validate(name('role')),
+      tenantId: t.arg.string().validate(tenantId),
+    },
+    ...needsPermissionOrSelf(USERS_READ, (args: { userId: string }) => ({ self: args.userId })),
+    resolve: async (_root, args, { loaders }) => {
+      const user = await loaders.userById.load(args.userId);
+      if (!user) return false;
+      const roles = args.tenantId == null ? directoryRoles(user) : directoryRolesInTenant(user, args.tenantId);
+      if (roles === undefined) throw perTenantUnknown();
+      return roles.includes(args.role);
+    },
+  }),
+
+  hasPermission: t.boolean({
+    description:
+      "Whether the user holds the permission through their roles (in tenantId, or in any tenant when omitted); false for an unknown user.",
+    args: {
+      userId: t.arg.id({ required: true }).validate(userIdInput),
+      permission: t.arg.string({ required: true }).validate(name('permission')),
+      tenantId: t.arg.string().validate(tenantId),
+    },
+    ...needsPermissionOrSelf(USERS_READ, (args: { userId: string }) => ({ self: args.userId })),
+    resolve: async (_root, args, { loaders }) => {
+      const user = await loaders.userById.load(args.userId);
+      if (!user) return false;
+      if (args.tenantId == null) return directoryPermissions(user).includes(args.permission);
+      const held = directoryHoldsInTenant(user, args.permission, args.tenantId);
+      if (held === undefined) throw perTenantUnknown();
+      return held;
+    },
+  }),
+}));

@@ -1,0 +1,254 @@
+/**
+ * What one request may ask, and what the API gives away: each limit refused just past it (with its
+ * code) and accepted at it; batching, body size, CSRF, CORS, introspection, GraphiQL, masking.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUpEmailPassword } from '../src/db/supertokens.ts';
+import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { asReader, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+
+let database: TestDatabase;
+/** Small limits, so that each can be crossed with a query this schema allows. */
+let strict: TestServer;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  for (let i = 0; i < 3; i++) await signUpEmailPassword(database.db, { email: `h${i}@example.com` });
+  strict = await startTestServer(database.url, {
+    MAX_DEPTH: '3',
+    MAX_ALIASES: '3',
+    MAX_TOKENS: '60',
+    MAX_DIRECTIVES: '2',
+    MAX_COST: '100',
+    MAX_BATCH: '2',
+    MAX_BODY_BYTES: '2048',
+  });
+});
+
+afterAll(async () => {
+  await strict?.close();
+  await database?.drop();
+});
+
+const repeat = (count: number, text: string) => Array.from({ length: count }, () => text).join(' ');
+
+describe('operation limits (GraphQL Armor), each with its code', () => {
+  it.each([
+    ['depth', '{ users(first: 1) { nodes { id } } }', '{ users(first: 1) { edges { node { id } } } }', 'QUERY_TOO_DEEP', /depth limit of 3/],
+    ['aliases', `{ ${['a', 'b', 'c'].map((a) => `${a}: viewer { kind }`).join(' ')} }`, `{ ${['a', 'b', 'c', 'd'].map((a) => `${a}: viewer { kind }`).join(' ')} }`, 'TOO_MANY_ALIASES', /Aliases limit of 3/],
+    // `{ viewer { kind × n } }` is n + 5 tokens.
+    ['tokens', `{ viewer { ${repeat(55, 'kind')} } }`, `{ viewer { ${repeat(56, 'kind')} } }`, 'TOO_MANY_TOKENS', /Token limit of 60/],
+    ['directives', '{ viewer { kind @skip(if: false) roles @skip(if: false) } }', '{ viewer { kind @skip(if: false) roles @skip(if: false) isAdmin @skip(if: false) } }', 'TOO_MANY_DIRECTIVES', /Directives limit of 2/],
+    // Armor's cost: objects 2, scalars 1, ×1.5 per level, × a literal `first`.
+    ['cost', '{ users(first: 10) { nodes { id } } }', '{ users(first: 50) { nodes { id roles } } }', 'QUERY_TOO_COMPLEX', /Cost limit of 100/],
+  ])('%s: accepted at the limit, refused past it', async (_limit, atLimit, pastLimit, code, message) => {
+    expectData(await strict.execute(atLimit));
+    const refused = await strict.execute(pastLimit);
+    expect(errorCodes(refused)).toEqual([code]);
+    expect(refused.errors?.[0]?.message).toMatch(message);
+    expect(refused.data ?? null).toBeNull();
+  });
+
+  it('does not run an operation it refuses', async () => {
+    const before = strict.statements.length;
+    await strict.execute(`{ a: user(id: "x1") { id } b: user(id: "x2") { id } c: user(id: "x3") { id } d: user(id: "x4") { id } }`);
+    expect(strict.viewQueries(before)).toBe(0);
+  });
+});
+
+describe('page size', () => {
+  it('caps first at 500', async () => {
+    expect(errorCodes(await strict.execute('query ($n: Int) { users(first: $n) { totalCount } }', { n: 501 }))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+/** A raw POST of `body` as JSON. */
+function postJson(server: TestServer, body: unknown, headers: Record<string, string> = {}) {
+  return server.fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...asReader, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('batched requests', () => {
+  it('runs up to MAX_BATCH operations in one request', async () => {
+    const response = await postJson(strict, [{ query: '{ viewer { kind } }' }, { query: '{ users(first: 0) { totalCount } }' }]);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([
+      { data: { viewer: { kind: 'SERVICE' } }, extensions: expect.anything() },
+      { data: { users: { totalCount: 3 } }, extensions: expect.anything() },
+    ]);
+  });
+
+  it('refuses more with 413', async () => {
+    const response = await postJson(strict, Array.from({ length: 3 }, () => ({ query: '{ viewer { kind } }' })));
+    expect(response.status).toBe(413);
+    const body = await response.json();
+    expect(body.errors[0].message).toBe('Batching is limited to 2 operations per request.');
+    expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('refuses any batch when MAX_BATCH=0', async () => {
+    const unbatched = await startTestServer(database.url, { MAX_BATCH: '0' });
+    try {
+      const response = await postJson(unbatched, [{ query: '{ viewer { kind } }' }]);
+      expect(response.status).toBe(400);
+      expect((await response.json()).errors[0].message).toBe('Batching is not supported.');
+    } finally {
+      await unbatched.close();
+    }
+  });
+});
+
+describe('request body size', () => {
+  const padded = (bytes: number) => ({ query: `{ viewer { kind } } # ${'x'.repeat(bytes)}` });
+
+  it('refuses a body over MAX_BODY_BYTES with 413 REQUEST_ENTITY_TOO_LARGE', async () => {
+    const response = await postJson(strict, padded(2_100));
+    expect(response.status).toBe(413);
+    expect((await response.json()).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+
+  it('refuses it too when it comes chunked, without a Content-Length', async () => {
+    const chunks = [JSON.stringify(padded(2_100))];
+    const body = new ReadableStream({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    const response = await strict.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...asReader },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await response.json()).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+
+  it('accepts a body under the limit', async () => {
+    const response = await postJson(strict, padded(1_800));
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('CSRF prevention', () => {
+  const GET = `/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`;
+
+  it('refuses a GET without the CSRF header (a browser could send it cross-site)', async () => {
+    const response = await strict.fetch(GET, { headers: { accept: 'application/json', ...asReader } });
+    expect(response.status).toBe(403);
+    expect((await response.json()).errors[0].extensions.code).toBe('CSRF_HEADER_REQUIRED');
+  });
+
+  it('refuses a text/plain POST without it', async () => {
+    const response = await strict.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', accept: 'application/json', ...asReader },
+      body: JSON.stringify({ query: '{ viewer { kind } }' }),
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('serves a GET that carries it, and a JSON POST (which a browser preflights)', async () => {
+    const response = await strict.fetch(GET, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1', ...asReader } });
+    expect(response.status).toBe(200);
+    expect((await response.json()).data).toEqual({ viewer: { kind: 'SERVICE' } });
+    expect((await postJson(strict, { query: '{ viewer { kind } }' })).status).toBe(200);
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (server: TestServer, origin: string) =>
+    server.fetch('/graphql', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+
+  it('answers the configured origins only', async () => {
+    const server = await startTestServer(database.url, { CORS_ORIGINS: 'https://app.example.com,https://admin.example.com' });
+    try {
+      const allowed = await preflight(server, 'https://admin.example.com');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+
+      const refused = await preflight(server, 'https://evil.example.com');
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      const post = await postJson(server, { query: '{ viewer { kind } }' }, { origin: 'https://evil.example.com' });
+      expect(post.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('allows no cross-origin browser call when CORS_ORIGINS is unset', async () => {
+    const response = await preflight(strict, 'https://app.example.com');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('introspection and GraphiQL', () => {
+  const INTROSPECT = '{ __schema { queryType { name } } }';
+
+  it('are on in development, with field suggestions', async () => {
+    const server = await startTestServer(database.url, { NODE_ENV: 'development' });
+    try {
+      expect(expectData(await server.execute(INTROSPECT)).__schema.queryType.name).toBe('Query');
+      expect((await server.execute('{ viewr { kind } }')).errors?.[0]?.message).toMatch(/Did you mean "viewer"/);
+      const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('are off in production: introspection refused with a code, suggestions hidden, no GraphiQL', async () => {
+    const server = await startTestServer(database.url, { NODE_ENV: 'production' });
+    try {
+      for (const query of [INTROSPECT, '{ __type(name: "User") { name } }']) {
+        expect(errorCodes(await server.execute(query))).toEqual(['INTROSPECTION_DISABLED']);
+      }
+      expect(expectData(await server.execute('{ __typename }')).__typename).toBe('Query');
+      const typo = await server.execute('{ viewr { kind } }');
+      expect(typo.errors?.[0]?.message).toMatch(/Cannot query field "viewr"/);
+      expect(typo.errors?.[0]?.message).not.toMatch(/viewer/);
+      const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('turn on in production when configured', async () => {
+    const server = await startTestServer(database.url, { NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true' });
+    try {
+      expect(expectData(await server.execute(INTROSPECT)).__schema.queryType.name).toBe('Query');
+      const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('unexpected errors', () => {
+  it('are masked, without SQL or stack, even when the process runs in development mode', async () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development'; // what yoga itself would read to turn on its dev mode
+    await sql`ALTER VIEW user_full_view RENAME TO user_full_view_hidden`.execute(database.db);
+    try {
+      const response = await strict.execute('{ user(id: "not-in-the-cache") { id } }');
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(JSON.stringify(response)).not.toMatch(/user_full_view|relation|select|stack|\.ts:\d/i);
+      expect(strict.logs.some((line) => line.msg === 'unexpected error (masked in the response)')).toBe(true);
+    } finally {
+      await sql`ALTER VIEW user_full_view_hidden RENAME TO user_full_view`.execute(database.db);
+      process.env.NODE_ENV = previous;
+    }
+  });
+});
