@@ -46,6 +46,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Roles are aggregated in a correlated subquery, so a user with many roles stays one row;
   // sorted bytewise (COLLATE "C") so the order is the same whatever the database's locale.
+  // Recipe tables key users by CHAR(36), the others by VARCHAR(128): comparing them as bpchar
+  // would cast the VARCHAR side and lose its index (a scan of user_roles per user), so the
+  // CHAR side is cast to text instead.
   await sql`
     CREATE VIEW user_full_view AS
     SELECT
@@ -58,14 +61,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       ARRAY(
         SELECT DISTINCT r.role::text COLLATE "C"
         FROM user_roles r
-        WHERE r.app_id = ep.app_id AND r.user_id = ep.user_id AND r.role IS NOT NULL
+        WHERE r.app_id = ep.app_id AND r.user_id = ep.user_id::text AND r.role IS NOT NULL
         ORDER BY 1
       ) AS roles,
       la.last_active_time
     FROM emailpassword_users ep
-    LEFT JOIN user_metadata m ON m.app_id = ep.app_id AND m.user_id = ep.user_id
+    LEFT JOIN user_metadata m ON m.app_id = ep.app_id AND m.user_id = ep.user_id::text
     LEFT JOIN LATERAL (SELECT usergraph_json_object_or_null(m.user_metadata) AS object) meta ON true
-    LEFT JOIN user_last_active la ON la.app_id = ep.app_id AND la.user_id = ep.user_id
+    LEFT JOIN user_last_active la ON la.app_id = ep.app_id AND la.user_id = ep.user_id::text
   `.execute(db);
 }
 

@@ -7,19 +7,13 @@
  * PostgreSQL when it is unset. Options (environment): BENCH_USERS (10000), BENCH_SECONDS (5),
  * BENCH_RATES (comma-separated writes per second: 50,200,500).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, chmod, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { parseConfig } from '../src/config.ts';
 import { connectDatabase } from '../src/db/connect.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { createSuperTokensTables } from '../src/db/supertokens.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';
+import { percentile, printTable, seedUsers, withScratchDatabase } from './support/scratch.ts';
 
 const env = process.env; // a script's own knobs; the service's config still goes through parseConfig
 const USERS = Number(env.BENCH_USERS ?? 10_000);
@@ -28,32 +22,8 @@ const RATES = (env.BENCH_RATES ?? '50,200,500').split(',').map(Number);
 
 async function main() {
   const logger = createLogger('warn');
-  let serverUrl = env.BENCH_DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!serverUrl) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'usergraph-bench-'));
-    await chmod(dir, 0o755);
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: 0, persistent: false, logger });
-    serverUrl = embedded.url;
-    stopEmbedded = async () => {
-      await embedded.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-  }
-  const name = `usergraph_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-
-  const db = connectDatabase({ url: databaseUrl, poolSize: 8 });
-  try {
-    await createSuperTokensTables(db as unknown as Kysely<any>);
-    await migrateToLatest(db);
+  await withScratchDatabase(env.BENCH_DATABASE_URL, logger, async (databaseUrl, db) => {
     const ids = await seedUsers(db as unknown as Kysely<any>, USERS);
-
     const config = parseConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DRIFT_CHECK_INTERVAL_MS: '0' });
     const service = createService(config, db, logger, databaseUrl);
     await service.start();
@@ -67,15 +37,15 @@ async function main() {
     const rows: string[][] = [];
     for (const rate of RATES) {
       const { notified, visible } = await measure(writer, service, floor, ids, rate);
-      const n = pct(notified, 0.5);
-      const v = pct(visible, 0.5);
+      const n = percentile(notified, 0.5);
+      const v = percentile(visible, 0.5);
       rows.push([
         `${rate}/s`,
         String(visible.length),
         ms(n),
-        ms(pct(notified, 0.99)),
+        ms(percentile(notified, 0.99)),
         ms(v),
-        ms(pct(visible, 0.99)),
+        ms(percentile(visible, 0.99)),
         n > 0 ? `${(v / n).toFixed(2)}x` : '-',
       ]);
     }
@@ -85,31 +55,8 @@ async function main() {
 
     console.log(`\ncommit-to-visible lag, ${USERS} users, ${SECONDS} s per rate (write start → seen)`);
     printTable(['writes', 'samples', 'NOTIFY p50', 'NOTIFY p99', 'directory p50', 'directory p99', 'p50 ratio'], rows);
-    console.log('\nNOTIFY: a bare LISTEN client receiving the trigger\'s notice (the floor). directory: the change applied and published to subscribers.');
-  } finally {
-    await db.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    await stopEmbedded?.();
-  }
-}
-
-async function seedUsers(db: Kysely<any>, count: number): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`
-    WITH made AS (
-      SELECT gen_random_uuid()::text AS id, n FROM generate_series(1, ${count}) n
-    ), a AS (
-      INSERT INTO app_id_to_user_id (app_id, user_id, primary_or_recipe_user_id, recipe_id)
-      SELECT 'public', id, id, 'emailpassword' FROM made RETURNING user_id
-    ), b AS (
-      INSERT INTO all_auth_recipe_users (app_id, tenant_id, user_id, primary_or_recipe_user_id, recipe_id, time_joined, primary_or_recipe_user_time_joined)
-      SELECT 'public', 'public', id, id, 'emailpassword', 1600000000000 + n, 1600000000000 + n FROM made
-    ), c AS (
-      INSERT INTO emailpassword_users (app_id, user_id, email, password_hash, time_joined)
-      SELECT 'public', id, 'bench' || n || '@example.com', 'x', 1600000000000 + n FROM made
-    )
-    SELECT id FROM made`.execute(db);
-  return rows.map((row) => row.id);
+    console.log("\nNOTIFY: a bare LISTEN client receiving the trigger's notice (the floor). directory: the change applied and published to subscribers.");
+  });
 }
 
 /** Writes metadata at `rate` per second for SECONDS; times each write to its notice and to its visibility. */
@@ -163,21 +110,7 @@ async function measure(db: Kysely<any>, service: ReturnType<typeof createService
   return { notified, visible };
 }
 
-function pct(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
 const ms = (value: number) => (Number.isNaN(value) ? '-' : `${value.toFixed(1)} ms`);
-
-function printTable(header: string[], rows: string[][]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
-}
 
 main().catch((error: unknown) => {
   console.error(error);
