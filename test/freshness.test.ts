@@ -100,6 +100,8 @@ describe('each kind of write appears in the API', () => {
 
 describe('a lost listener connection', () => {
   it('is reported by /ready, reads go on, and on reconnect a full reload brings in what was missed', async () => {
+    // A database of its own: shutting out new connections must not starve the other tests' servers.
+    const database = await createTestDatabase();
     const target = await startTestServer(database.url, { LISTENER_GRACE_MS: '0', LISTENER_RECONNECT_MAX_MS: '200' });
     const writer = new pg.Client({ connectionString: database.url });
     await writer.connect();
@@ -130,12 +132,14 @@ describe('a lost listener connection', () => {
       await adminQuery(serverUrl, `ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
       await writer.end();
       await target.close();
+      await database.drop();
     }
   });
 });
 
 describe('broken pool connections', () => {
   it('are replaced without harm: the process lives and the next database lookup works', async () => {
+    const database = await createTestDatabase(); // its own: the other servers' pools stay whole
     const target = await startTestServer(database.url, { CHANGE_LISTENER: 'false', DRIFT_CHECK_INTERVAL_MS: '0' });
     try {
       await target.execute('{ user(id: "warm-the-pool") { id } }');
@@ -148,6 +152,7 @@ describe('broken pool connections', () => {
       expect(expectData(await target.execute(USER, { id })).user).toMatchObject({ id });
     } finally {
       await target.close();
+      await database.drop();
     }
   });
 });
@@ -242,16 +247,16 @@ describe('bulk writes', () => {
       await sql`INSERT INTO emailpassword_users (app_id, user_id, email, password_hash, time_joined)
                 SELECT 'public', id, email, 'x', t FROM bulk`.execute(trx);
     });
-    await sleepUntil(async () => server.cache.snapshot.getByEmail('bulk10000@example.com').length === 1, 10_000);
+    await sleepUntil(async () => server.cache.snapshot.getByEmail('bulk10000@example.com').length === 1, 30_000);
     await server.service.freshness!.settled();
 
     const payloads = await collectPayloads(async () => {
       await sql`UPDATE emailpassword_users SET email = replace(email, 'bulk', 'mass') WHERE email LIKE 'bulk%'`.execute(database.db);
     });
     expect(payloads.map(({ k, a, n }) => ({ k, a, n }))).toEqual([{ k: 'reload', a: 'public', n: 0 }]);
-    await sleepUntil(async () => server.cache.snapshot.getByEmail('mass10000@example.com').length === 1, 10_000);
+    await sleepUntil(async () => server.cache.snapshot.getByEmail('mass10000@example.com').length === 1, 30_000);
     expect(server.cache.snapshot.getByEmail('bulk1@example.com')).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe('the drift check', () => {

