@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { AbsentKeys } from '../src/directory/absent-keys.ts';
 import type { User } from '../src/directory/user.ts';
 import { UserSnapshot } from '../src/directory/user-snapshot.ts';
+import { domainUser } from './support/domain.ts';
 
 function user(id: string, timeJoined: number, overrides: Partial<User> = {}): User {
-  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {}, version: id, ...overrides } as User;
+  return domainUser(id, timeJoined, overrides);
 }
 
 /** The listing order, spelled out independently of the code under test. */

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../logger.ts';
 import { AbsentKeys } from './absent-keys.ts';
-import { normalizeEmail, type User } from './user.ts';
+import { normalizeEmail, userKeys, type User } from './user.ts';
 import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
 
 /** Streams every user of the app, batch by batch (the repository, in production). */
@@ -62,8 +62,8 @@ export class UserCache {
     this.current = this.current.withChanges(changes);
     this.journal?.push(changes);
     for (const user of changes.upserts) {
-      this.absent.delete(idKey(user.id));
-      this.absent.delete(emailKey(user.email));
+      for (const key of userKeys(user)) this.absent.delete(idKey(key));
+      for (const email of user.emails) this.absent.delete(emailKey(email));
     }
   }
 
