@@ -247,14 +247,15 @@ function verified(rel: (table: string) => string, appMatch: string, recipeUserId
 
 /**
  * A user's roles, from one scan of its user_roles rows (each joined to its role's permissions):
- * the distinct roles, the distinct [tenant, role] pairs, and the distinct permissions. Aggregated
+ * the distinct roles, the distinct {tenant, role} pairs (a two-dimensional text array), and the
+ * distinct permissions. Aggregated
  * in a LATERAL with a FROM, so that it runs once per user and many rows never multiply the user.
  */
 function rolesOf(from: string, where: string, tenant: string): string {
   return `
     SELECT
       COALESCE(array_agg(DISTINCT ur.role::text COLLATE "C" ORDER BY ur.role::text COLLATE "C"), '{}') AS roles,
-      COALESCE(jsonb_agg(DISTINCT jsonb_build_array(${tenant}, ur.role)), '[]'::jsonb) AS tenant_roles,
+      COALESCE(array_agg(DISTINCT ARRAY[${tenant}::text, ur.role::text]), '{}') AS tenant_roles,
       COALESCE(
         array_agg(DISTINCT rp.permission::text COLLATE "C" ORDER BY rp.permission::text COLLATE "C") FILTER (WHERE rp.permission IS NOT NULL),
         '{}'

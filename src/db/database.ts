@@ -37,8 +37,8 @@ export interface UserFullViewTable {
   metadata_invalid: boolean;
   /** Distinct, sorted; '{}' when none. */
   roles: string[];
-  /** Distinct [tenant_id, role] pairs, in no particular order. */
-  tenant_roles: Array<[string, string]>;
+  /** Distinct {tenant_id, role} pairs (a two-dimensional text array), in no particular order. */
+  tenant_roles: string[][];
   /** Distinct, sorted. */
   permissions: string[];
   last_active_time: Int8 | null;
