@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addUserRole,
   createApp,
+  createRole,
   setLastActive,
   setUserMetadata,
   signUpEmailPassword,
@@ -161,6 +162,26 @@ describe('user_full_view through the repository', () => {
 
     expect(users).toHaveLength(1);
     expect(users[0]?.roles).toEqual(['admin', 'editor', 'viewer']);
+    expect(users[0]?.rolesByTenant).toEqual([
+      { tenantId: 'public', roles: ['admin', 'editor'] },
+      { tenantId: 't1', roles: ['admin', 'viewer'] },
+    ]);
+  });
+
+  it('keeps role names intact whatever characters they hold', async () => {
+    const db = testDb.db;
+    const id = await signUpEmailPassword(db, { email: 'odd-roles@example.com', timeJoined: JOINED });
+    const odd = ['a,b', 'quo"te', '{brace}', 'back\\slash', 'sp ace', 'NULL', 'é'];
+    for (const role of odd) await addUserRole(db, id, role, 't1');
+    await createRole(db, 'a,b', ['p{1}', 'p,2']);
+    const { repo } = openRepository();
+
+    const [user] = await repo.findUsersByIds([id]);
+
+    const sorted = ['NULL', 'a,b', 'back\\slash', 'quo"te', 'sp ace', '{brace}', 'é'];
+    expect(user?.roles).toEqual(sorted);
+    expect(user?.rolesByTenant).toEqual([{ tenantId: 't1', roles: sorted }]);
+    expect(user?.permissions).toEqual(['p,2', 'p{1}']);
   });
 
   it.each(['{not json', '[1,2]', '"text"', 'null'])(
