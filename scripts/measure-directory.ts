@@ -104,6 +104,7 @@ try {
   const logger = createLogger('warn');
   const repository = createUserRepository(db, { appId: 'public', batchSize: 5000, logger });
   const byIds = await repository.findUsersByIds(ids);
+  console.log(`\nfindUsersByIds(1 id): median ${await median(RUNS, () => repository.findUsersByIds(ids.slice(3, 4)))} ms`);
   console.log(`findUsersByIds(100 ids) finds ${byIds.length} users: median ${await median(RUNS, () => repository.findUsersByIds(ids))} ms`);
   const many = Array.from({ length: 500 }, (_, k) => syntheticUserId(37 * k + 1));
   console.log(`findUsersByIds(500 ids): median ${await median(RUNS, () => repository.findUsersByIds(many))} ms`);

@@ -231,3 +231,25 @@ describe('migrations on the pre-multitenancy layout (core 5 and older)', () => {
     expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: null });
   });
 });
+
+describe('migrations on a core 6 schema (multi-tenancy before account linking)', () => {
+  let testDb: TestDatabase;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase({ empty: true });
+    await createSuperTokensTables(testDb.db);
+    await sql`ALTER TABLE app_id_to_user_id DROP COLUMN primary_or_recipe_user_id CASCADE`.execute(testDb.db);
+  });
+
+  afterAll(async () => {
+    await testDb?.drop();
+  });
+
+  it('refuse to build a view they would get wrong, say why, and leave nothing behind', async () => {
+    const { error, results } = await createMigrator(testDb.db).migrateToLatest();
+
+    expect(String(error)).toMatch(/core 6 .*not supported/);
+    expect(results?.at(-1)).toEqual({ migrationName: EVERY_LOGIN_METHOD, direction: 'Up', status: 'Error' });
+    expect(await schemaState(testDb.db)).toEqual({ view: false, jsonFunction: false, rolesIndex: INDEX_DEFINITION });
+  });
+});

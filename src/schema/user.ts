@@ -155,7 +155,7 @@ builder.queryFields((t) => ({
   user: t.field({
     type: UserType,
     nullable: true,
-    description: 'The user with this id; null when there is none.',
+    description: "The user this id names: its id, its SuperTokens id, or any login method's SuperTokens or external id; null when none.",
     args: { id: t.arg.id({ required: true }).validate(userId) },
     resolve: (_root, { id }, { loaders }) => loaders.userById.load(id),
   }),
