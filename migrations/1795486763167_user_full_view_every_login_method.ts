@@ -34,8 +34,9 @@ type Layout = 'multitenant' | 'legacy';
 export async function up(db: Kysely<any>): Promise<void> {
   const layout = await detectLayout(db);
   const has = await existingTables(db, OPTIONAL_TABLES[layout]);
-  // A table to read from; an empty relation in its place when this core does not have it.
-  const rel = (table: string) => (!OPTIONAL_TABLES[layout].includes(table) || has.has(table) ? table : `(${EMPTY[layout][table]})`);
+  const names = await qualifiedNames(db, [...TABLES[layout]].filter((table) => !OPTIONAL_TABLES[layout].includes(table) || has.has(table)));
+  // A table to read from, schema-qualified; an empty relation in its place when this core does not have it.
+  const rel = (table: string) => names.get(table) ?? `(${EMPTY[layout][table]})`;
 
   if (layout === 'multitenant' && !(await hasColumn(db, 'app_id_to_user_id', 'primary_or_recipe_user_id'))) {
     throw new Error(
@@ -98,6 +99,21 @@ async function hasColumn(db: Kysely<any>, table: string, column: string): Promis
     ) AS found
   `.execute(db);
   return rows[0]?.found ?? false;
+}
+
+/** Each table's name qualified with the schema it resolves to now. */
+async function qualifiedNames(db: Kysely<any>, tables: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const table of tables) {
+    const { rows } = await sql<{ name: string | null }>`
+      SELECT format('%I.%I', n.nspname, c.relname) AS name
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(${table})
+    `.execute(db);
+    const name = rows[0]?.name;
+    if (!name) throw new Error(`SuperTokens table ${table} is missing`);
+    names.set(table, name);
+  }
+  return names;
 }
 
 async function existingTables(db: Kysely<any>, tables: readonly string[]): Promise<Set<string>> {
@@ -173,6 +189,35 @@ async function ensureIndex(db: Kysely<any>, { table, columns, name }: IndexNeed)
   await sql`CREATE INDEX ${sql.id(name)} ON ${sql.id(table)} (${sql.join(columns.map((column) => sql.id(column)))})`.execute(db);
   await sql`COMMENT ON INDEX ${sql.id(name)} IS ${sql.lit(MARK)}`.execute(db);
 }
+
+/** Every table each layout's view and functions read. */
+const TABLES: Record<Layout, readonly string[]> = {
+  multitenant: [
+    'app_id_to_user_id',
+    'all_auth_recipe_users',
+    'emailpassword_users',
+    'thirdparty_users',
+    'passwordless_users',
+    'recipe_user_tenants',
+    'userid_mapping',
+    'emailverification_verified_emails',
+    'user_metadata',
+    'user_roles',
+    'role_permissions',
+    'user_last_active',
+  ],
+  legacy: [
+    'emailpassword_users',
+    'thirdparty_users',
+    'passwordless_users',
+    'userid_mapping',
+    'emailverification_verified_emails',
+    'user_metadata',
+    'user_roles',
+    'role_permissions',
+    'user_last_active',
+  ],
+};
 
 /** Read as empty when absent: their DDL depends on the core version. */
 const OPTIONAL_TABLES: Record<Layout, readonly string[]> = {
@@ -344,15 +389,17 @@ function multitenantSql(rel: (table: string) => string): string[] {
   `;
 
   // Arrays go through ARRAY(SELECT unnest(…)): the planner then cannot count them and probes the
-  // indexes whatever the batch size, instead of scanning a small table for a large batch.
+  // indexes whatever the batch size, instead of scanning a small table for a large batch. Table
+  // names are schema-qualified (a function, unlike a view, would resolve them with the caller's
+  // search_path), which keeps the functions inlinable, so EXPLAIN shows their plans.
   const byKey = `
     CREATE FUNCTION usergraph_user_ids_by_key(app varchar, keys text[]) RETURNS SETOF bpchar
     LANGUAGE sql STABLE AS $$
-      SELECT a.primary_or_recipe_user_id FROM app_id_to_user_id a
+      SELECT a.primary_or_recipe_user_id FROM ${rel('app_id_to_user_id')} a
       WHERE a.app_id = app AND a.user_id = ANY (ARRAY(
         SELECT k::bpchar FROM unnest(keys) k
         UNION ALL
-        SELECT m.supertokens_user_id FROM userid_mapping m
+        SELECT m.supertokens_user_id FROM ${rel('userid_mapping')} m
         WHERE m.app_id = app AND m.external_user_id = ANY (ARRAY(SELECT unnest(keys)))
       ))
     $$
@@ -361,9 +408,9 @@ function multitenantSql(rel: (table: string) => string): string[] {
   const byEmail = `
     CREATE FUNCTION usergraph_user_ids_by_email(app varchar, emails text[]) RETURNS SETOF bpchar
     LANGUAGE sql STABLE AS $$
-      SELECT a.primary_or_recipe_user_id FROM app_id_to_user_id a
+      SELECT a.primary_or_recipe_user_id FROM ${rel('app_id_to_user_id')} a
       WHERE a.app_id = app AND a.user_id = ANY (ARRAY(
-        SELECT e.user_id FROM emailpassword_users e
+        SELECT e.user_id FROM ${rel('emailpassword_users')} e
         WHERE e.app_id = app AND e.email = ANY (ARRAY(SELECT unnest(emails)))
         UNION ALL
         SELECT t.user_id FROM ${rel('thirdparty_users')} t
@@ -445,7 +492,7 @@ function legacySql(rel: (table: string) => string): string[] {
   const byEmail = `
     CREATE FUNCTION usergraph_user_ids_by_email(app varchar, emails text[]) RETURNS SETOF bpchar
     LANGUAGE sql STABLE AS $$
-      SELECT e.user_id FROM emailpassword_users e WHERE app = 'public' AND e.email = ANY (ARRAY(SELECT unnest(emails)))
+      SELECT e.user_id FROM ${rel('emailpassword_users')} e WHERE app = 'public' AND e.email = ANY (ARRAY(SELECT unnest(emails)))
       UNION ALL
       SELECT t.user_id FROM ${rel('thirdparty_users')} t WHERE app = 'public' AND t.email = ANY (ARRAY(SELECT unnest(emails)))
       UNION ALL
