@@ -1,10 +1,13 @@
 /**
  * kysely-ctl (`npm run migrate`, `npx kysely migrate:down`, …) against DATABASE_URL, with the
- * same migrations the service applies at startup. Config is read through src/config.ts.
+ * same migrator the service applies at startup. Config is read through src/config.ts.
+ * (New migrations are written by hand: migrations/<Date.now()>_<intent>.ts.)
  */
+import type { Kysely } from 'kysely';
 import { defineConfig } from 'kysely-ctl';
 import { loadConfig } from './src/config.ts';
 import { connectDatabase } from './src/db/connect.ts';
+import { createMigrator } from './src/db/migrate.ts';
 
 export default defineConfig({
   kysely: () => {
@@ -14,5 +17,6 @@ export default defineConfig({
     }
     return connectDatabase({ url: database.url, poolSize: 1 });
   },
-  migrations: { migrationFolder: 'migrations' },
+  // The service's own migrator: same files, same provider (which skips layout-specific ones).
+  migrations: { migrator: (db: Kysely<any>) => createMigrator(db) },
 });

@@ -111,7 +111,7 @@ const EnvSchema = z.object({
   MAX_ALIASES: integer(0, 10_000).default(20),
   MAX_TOKENS: integer(10, 1_000_000).default(1_000),
   MAX_DIRECTIVES: integer(0, 10_000).default(20),
-  MAX_COST: integer(1, 10_000_000).default(50_000),
+  MAX_COST: integer(1, 10_000_000).default(250_000),
   MAX_BATCH: integer(0, 100).default(10),
   MAX_BODY_BYTES: integer(1_024, 100_000_000).default(100_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

@@ -75,7 +75,8 @@ describe('user(id) lookups', () => {
     });
     expect(server.viewQueries(before)).toBe(1);
     const [sql] = server.statements.slice(before).filter((s) => s.includes('user_full_view'));
-    expect(sql).toMatch(/user_id = any\(\$\d+\)/);
+    // One statement, one array parameter: ids resolve to users through indexed tables, then the view is read for those.
+    expect(sql).toMatch(/user_id = any\(array\(select id from usergraph_user_ids_by_key\(\$\d+, \$\d+\) id\)\)/);
     expect(response.extensions?.directory).toEqual({ cacheHits: 1, databaseLookups: 2, databaseQueries: 1 });
   });
 

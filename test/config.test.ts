@@ -31,7 +31,7 @@ describe('parseConfig', () => {
         maxAliases: 20,
         maxTokens: 1000,
         maxDirectives: 20,
-        maxCost: 50000,
+        maxCost: 250000,
         maxBatch: 10,
         maxBodyBytes: 100000,
       },

@@ -12,19 +12,12 @@ import {
   directoryRolesInTenant,
 } from '../src/auth/directory-grants.ts';
 import type { User } from '../src/directory/user.ts';
+import { domainUser } from './support/domain.ts';
 import { schema } from '../src/schema/index.ts';
 
-const today: User = {
-  id: 'u1',
-  email: 'u1@example.com',
-  timeJoined: 0,
-  lastActive: null,
-  roles: ['editor', 'viewer'],
-  metadata: {},
-  version: 'v',
-};
+const today: User = domainUser('u1', 0, { roles: ['editor', 'viewer'], rolesByTenant: [], permissions: [] });
 
-/** As issue 3 will load it: editor in tenant a, viewer in tenant b; permissions over both. */
+/** Editor in tenant a, viewer in tenant b; permissions over both. */
 const withTenants = {
   ...today,
   permissions: ['posts:edit', 'users:read'],
@@ -35,13 +28,13 @@ const withTenants = {
 } as User;
 
 describe('directory grants', () => {
-  it('reads no permission and no per-tenant roles from a record without them', () => {
+  it('grants nothing from a record whose roles grant no permission and sit in no tenant', () => {
     expect(directoryPermissions(today)).toEqual([]);
-    expect(directoryRolesInTenant(today, 'a')).toBeUndefined();
-    expect(directoryHoldsInTenant(today, 'users:read', 'a')).toBeUndefined();
+    expect(directoryRolesInTenant(today, 'a')).toEqual([]);
+    expect(directoryHoldsInTenant(today, 'users:read', 'a')).toBe(false);
   });
 
-  it('reads permissions and per-tenant roles once the record carries them', () => {
+  it('reads permissions and per-tenant roles from the record', () => {
     expect(directoryPermissions(withTenants)).toEqual(['posts:edit', 'users:read']);
     expect(directoryRolesInTenant(withTenants, 'a')).toEqual(['editor']);
     expect(directoryRolesInTenant(withTenants, 'elsewhere')).toEqual([]);
@@ -150,8 +143,12 @@ describe('hasRole / hasPermission with a tenant', () => {
     });
   });
 
-  it('says NOT_SUPPORTED rather than guess', async () => {
-    expect((await ask('{ hasRole(userId: "u1", role: "editor", tenantId: "a") }', today)).codes).toEqual(['NOT_SUPPORTED']);
+  it('answers roles per tenant from the record, and says NOT_SUPPORTED rather than guess a permission', async () => {
+    expect(await ask('{ hasRole(userId: "u1", role: "editor", tenantId: "a") }', today)).toEqual({ data: { hasRole: false }, codes: [] });
+    expect(await ask('{ hasRole(userId: "u1", role: "editor", tenantId: "a") }', withTenants)).toEqual({
+      data: { hasRole: true },
+      codes: [],
+    });
     expect((await ask('{ hasPermission(userId: "u1", permission: "users:read", tenantId: "a") }', withTenants)).codes).toEqual([
       'NOT_SUPPORTED',
     ]);

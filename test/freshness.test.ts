@@ -8,7 +8,17 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { addUserRole, setLastActive, setUserMetadata, signUpEmailPassword } from '../src/db/supertokens.ts';
+import {
+  addUserRole,
+  createUserIdMapping,
+  linkAccounts,
+  makePrimaryUser,
+  setLastActive,
+  setUserMetadata,
+  signUpEmailPassword,
+  signUpThirdParty,
+  unlinkAccounts,
+} from '../src/db/supertokens.ts';
 import { adminQuery, createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { ADMIN_KEY, asReader, expectData, startTestServer, type TestServer } from './support/server.ts';
 import { sleepUntil } from './support/wait.ts';
@@ -85,6 +95,41 @@ describe('each kind of write appears in the API', () => {
     await sql`DELETE FROM app_id_to_user_id WHERE user_id = ${id}`.execute(database.db);
     await sleepUntil(async () => (await userSeenBy(server, id)) === null);
     expect(expectData(await server.execute(USER, { id })).user).toBeNull();
+  });
+
+  it('account linking: the linked user moves into its primary, and moves out again on unlink', async () => {
+    const primary = await signUpEmailPassword(database.db, { email: 'primary@example.com', timeJoined: 1_600_000_000_000 });
+    const google = await signUpThirdParty(database.db, {
+      email: 'primary.g@example.com',
+      thirdPartyId: 'google',
+      thirdPartyUserId: 'g-primary',
+      timeJoined: 1_600_000_100_000,
+    });
+    await sleepUntil(async () => (await userSeenBy(server, google))?.supertokensUserId === google);
+
+    await makePrimaryUser(database.db, primary);
+    await linkAccounts(database.db, google, primary);
+    await sleepUntil(async () => (await userSeenBy(server, google))?.supertokensUserId === primary);
+    const linked = (await userSeenBy(server, primary))!;
+    expect(linked.loginMethods.map((method) => method.recipeUserId)).toEqual([primary, google]);
+    expect(server.cache.snapshot.usersNamedBy([google, primary]).map((user) => user.supertokensUserId)).toEqual([primary]);
+    expect(expectData(await server.execute('{ usersByEmail(email: "primary.g@example.com") { id } }')).usersByEmail).toEqual([
+      { id: primary },
+    ]);
+
+    await unlinkAccounts(database.db, google, primary);
+    await sleepUntil(async () => (await userSeenBy(server, google))?.supertokensUserId === google);
+    await sleepUntil(async () => (await userSeenBy(server, primary))?.loginMethods.length === 1);
+  });
+
+  it('an external id mapped: the user answers to it, and metadata filed under it follows', async () => {
+    const id = await signUpEmailPassword(database.db, { email: 'mapped@example.com' });
+    await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
+    await createUserIdMapping(database.db, id, 'crm-42');
+    await sleepUntil(async () => (await userSeenBy(server, 'crm-42'))?.supertokensUserId === id);
+    await setUserMetadata(database.db, 'crm-42', { source: 'crm' });
+    await sleepUntil(async () => (await userSeenBy(server, id))?.metadata.source === 'crm');
+    expect(expectData(await server.execute(USER, { id: 'crm-42' })).user).toMatchObject({ id: 'crm-42', metadata: { source: 'crm' } });
   });
 
   it('keeps /status counters of notices and of the commit-to-cache lag', async () => {

@@ -2,13 +2,16 @@
  * Our migrations on a bare SuperTokens schema: up creates what the service reads, down removes
  * exactly what up created (and never an index SuperTokens' own DDL made), and up works again.
  */
-import { sql, type Kysely, type Migrator } from 'kysely';
+import { NO_MIGRATIONS, sql, type Kysely, type Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigrator } from '../src/db/migrate.ts';
+import { createLegacySuperTokensTables } from '../src/db/supertokens-legacy.ts';
 import { createSuperTokensTables } from '../src/db/supertokens.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 
 const MIGRATION = '1795484898409_create_user_full_view';
+const TRIGGERS = '1795486388499_notify_user_changes';
+const EVERY_LOGIN_METHOD = '1795486763167_user_full_view_every_login_method';
 const ROLES_INDEX = 'user_roles_app_id_user_id_index';
 
 interface SchemaState {
@@ -45,28 +48,40 @@ describe('migrations on a SuperTokens schema that already has the roles index', 
   });
 
   it('up creates the view and the metadata function', async () => {
-    const { error, results } = await migrator.migrateTo(MIGRATION);
+    const { error, results } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
-    expect(results).toEqual([{ migrationName: MIGRATION, direction: 'Up', status: 'Success' }]);
+    expect(results).toEqual([
+      { migrationName: MIGRATION, direction: 'Up', status: 'Success' },
+      { migrationName: TRIGGERS, direction: 'Up', status: 'Success' },
+      { migrationName: EVERY_LOGIN_METHOD, direction: 'Up', status: 'Success' },
+    ]);
     expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: INDEX_DEFINITION });
     const { rows } = await sql`SELECT count(*)::int AS count FROM user_full_view`.execute(testDb.db);
     expect(rows).toEqual([{ count: 0 }]);
   });
 
   it("down removes the view and the function but keeps SuperTokens' roles index", async () => {
-    const { error, results } = await migrator.migrateDown();
+    const { error, results } = await migrator.migrateTo(NO_MIGRATIONS);
 
     expect(error).toBeUndefined();
-    expect(results).toEqual([{ migrationName: MIGRATION, direction: 'Down', status: 'Success' }]);
+    expect(results).toEqual([
+      { migrationName: EVERY_LOGIN_METHOD, direction: 'Down', status: 'Success' },
+      { migrationName: TRIGGERS, direction: 'Down', status: 'Success' },
+      { migrationName: MIGRATION, direction: 'Down', status: 'Success' },
+    ]);
     expect(await schemaState(testDb.db)).toEqual({ view: false, jsonFunction: false, rolesIndex: INDEX_DEFINITION });
   });
 
   it('up works again after down', async () => {
-    const { error, results } = await migrator.migrateTo(MIGRATION);
+    const { error, results } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
-    expect(results).toEqual([{ migrationName: MIGRATION, direction: 'Up', status: 'Success' }]);
+    expect(results).toEqual([
+      { migrationName: MIGRATION, direction: 'Up', status: 'Success' },
+      { migrationName: TRIGGERS, direction: 'Up', status: 'Success' },
+      { migrationName: EVERY_LOGIN_METHOD, direction: 'Up', status: 'Success' },
+    ]);
     expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: INDEX_DEFINITION });
   });
 });
@@ -87,22 +102,164 @@ describe('migrations on an older SuperTokens schema without the roles index', ()
   });
 
   it('up creates the roles index', async () => {
-    const { error } = await migrator.migrateTo(MIGRATION);
+    const { error } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
     expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: INDEX_DEFINITION });
   });
 
   it('down removes the roles index it created', async () => {
-    const { error } = await migrator.migrateDown();
+    const { error } = await migrator.migrateTo(NO_MIGRATIONS);
 
     expect(error).toBeUndefined();
     expect(await schemaState(testDb.db)).toEqual({ view: false, jsonFunction: false, rolesIndex: null });
   });
 });
 
+/** The definition of the view, or null when there is none. */
+async function viewDefinition(db: Kysely<any>): Promise<string | null> {
+  const { rows } = await sql<{ definition: string | null }>`
+    SELECT CASE WHEN to_regclass('user_full_view') IS NULL THEN NULL ELSE pg_get_viewdef('user_full_view'::regclass) END AS definition
+  `.execute(db);
+  return rows[0]!.definition;
+}
+
+async function lookupFunctions(db: Kysely<any>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    SELECT proname AS name FROM pg_proc WHERE proname LIKE 'usergraph_user_ids_by_%' ORDER BY 1
+  `.execute(db);
+  return rows.map((row) => row.name);
+}
+
+/** Our lookup indexes that exist, each with its comment (ours are marked). */
+async function lookupIndexes(db: Kysely<any>): Promise<Record<string, string | null>> {
+  const { rows } = await sql<{ name: string; comment: string | null }>`
+    SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c
+    WHERE c.relkind = 'i' AND c.relname IN (
+      'app_id_to_user_id_primary_user_id_index', 'all_auth_recipe_user_id_index', 'emailpassword_users_email_index',
+      'thirdparty_users_email_index', 'passwordless_users_email_index'
+    ) ORDER BY 1
+  `.execute(db);
+  return Object.fromEntries(rows.map((row) => [row.name, row.comment]));
+}
+
+const OURS = `created by usergraph: ${EVERY_LOGIN_METHOD}`;
+
+describe('the every-login-method migration on a core 7 schema (before the 8.0.1 email indexes)', () => {
+  let testDb: TestDatabase;
+  let migrator: Migrator;
+  let previousView: string | null;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase({ empty: true });
+    await createSuperTokensTables(testDb.db);
+    await sql`DROP INDEX emailpassword_users_email_index, passwordless_users_email_index, app_id_to_user_id_primary_user_id_index`.execute(
+      testDb.db,
+    );
+    migrator = createMigrator(testDb.db);
+    expect((await migrator.migrateTo(MIGRATION)).error).toBeUndefined();
+    previousView = await viewDefinition(testDb.db);
+  });
+
+  afterAll(async () => {
+    await testDb?.drop();
+  });
+
+  it('up replaces the view, adds the lookup functions and the indexes this core lacks, marked as ours', async () => {
+    const { error } = await migrator.migrateToLatest();
+
+    expect(error).toBeUndefined();
+    const { rows } = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns WHERE table_name = 'user_full_view' ORDER BY ordinal_position
+    `.execute(testDb.db);
+    expect(rows.map((row) => row.column_name)).toContain('login_methods');
+    expect(await lookupFunctions(testDb.db)).toEqual(['usergraph_user_ids_by_email', 'usergraph_user_ids_by_key']);
+    expect(await lookupIndexes(testDb.db)).toEqual({
+      all_auth_recipe_user_id_index: null,
+      app_id_to_user_id_primary_user_id_index: OURS,
+      emailpassword_users_email_index: OURS,
+      passwordless_users_email_index: OURS,
+      thirdparty_users_email_index: null,
+    });
+  });
+
+  it("down restores the previous view exactly and removes the functions and only its own indexes", async () => {
+    const { error, results } = await migrator.migrateDown();
+
+    expect(error).toBeUndefined();
+    expect(results).toEqual([{ migrationName: EVERY_LOGIN_METHOD, direction: 'Down', status: 'Success' }]);
+    expect(previousView).toContain('emailpassword_users ep');
+    expect(await viewDefinition(testDb.db)).toBe(previousView);
+    expect(await lookupFunctions(testDb.db)).toEqual([]);
+    expect(await lookupIndexes(testDb.db)).toEqual({ all_auth_recipe_user_id_index: null, thirdparty_users_email_index: null });
+  });
+});
+
+describe('migrations on the pre-multitenancy layout (core 5 and older)', () => {
+  let testDb: TestDatabase;
+  let migrator: Migrator;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase({ empty: true });
+    await createLegacySuperTokensTables(testDb.db);
+    migrator = createMigrator(testDb.db);
+  });
+
+  afterAll(async () => {
+    await testDb?.drop();
+  });
+
+  it('up: the first migration leaves the layout alone, the second builds the view, its functions and the email index', async () => {
+    const { error, results } = await migrator.migrateToLatest();
+
+    expect(error).toBeUndefined();
+    expect(results).toEqual([
+      { migrationName: MIGRATION, direction: 'Up', status: 'Success' },
+      { migrationName: TRIGGERS, direction: 'Up', status: 'Success' },
+      { migrationName: EVERY_LOGIN_METHOD, direction: 'Up', status: 'Success' },
+    ]);
+    expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: null });
+    expect(await lookupFunctions(testDb.db)).toEqual(['usergraph_user_ids_by_email', 'usergraph_user_ids_by_key']);
+    expect(await lookupIndexes(testDb.db)).toEqual({ thirdparty_users_email_index: OURS });
+    const { rows } = await sql`SELECT count(*)::int AS count FROM user_full_view`.execute(testDb.db);
+    expect(rows).toEqual([{ count: 0 }]);
+  });
+
+  it('down removes all of it, and up works again', async () => {
+    const down = await migrator.migrateTo(NO_MIGRATIONS);
+
+    expect(down.error).toBeUndefined();
+    expect(await schemaState(testDb.db)).toEqual({ view: false, jsonFunction: false, rolesIndex: null });
+    expect(await lookupFunctions(testDb.db)).toEqual([]);
+    expect(await lookupIndexes(testDb.db)).toEqual({});
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: null });
+  });
+});
+
+describe('migrations on a core 6 schema (multi-tenancy before account linking)', () => {
+  let testDb: TestDatabase;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase({ empty: true });
+    await createSuperTokensTables(testDb.db);
+    await sql`ALTER TABLE app_id_to_user_id DROP COLUMN primary_or_recipe_user_id CASCADE`.execute(testDb.db);
+  });
+
+  afterAll(async () => {
+    await testDb?.drop();
+  });
+
+  it('refuse to build a view they would get wrong, say why, and leave nothing behind', async () => {
+    const { error, results } = await createMigrator(testDb.db).migrateToLatest();
+
+    expect(String(error)).toMatch(/core 6 .*not supported/);
+    expect(results?.at(-1)).toEqual({ migrationName: EVERY_LOGIN_METHOD, direction: 'Up', status: 'Error' });
+    expect(await schemaState(testDb.db)).toEqual({ view: false, jsonFunction: false, rolesIndex: INDEX_DEFINITION });
+  });
+});
+
 describe('the change-capture migration', () => {
-  const TRIGGERS = '1795486388499_notify_user_changes';
   let testDb: TestDatabase;
   let migrator: Migrator;
 

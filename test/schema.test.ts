@@ -10,6 +10,7 @@ import type { Access, Grants } from '../src/auth/access.ts';
 import type { Caller } from '../src/auth/caller.ts';
 import type { User } from '../src/directory/user.ts';
 import { schema } from '../src/schema/index.ts';
+import { domainUser } from './support/domain.ts';
 import { printSchemaSDL } from '../src/schema/print.ts';
 
 const RULES = ['admin', 'permission', 'personal'] as const;
@@ -76,25 +77,22 @@ describe('the rule directives are the guards', () => {
         'Query.user',
         'Query.userByEmail',
         'Query.users',
+        'Query.usersByEmail',
         'Subscription.userChanged',
         'User',
         'User.email',
+        'User.emails',
+        'User.loginMethods',
         'User.metadata',
+        'User.phoneNumbers',
+        'User.thirdParty',
       ].sort(),
     );
   });
 });
 
 // Run against the schema directly, with a stand-in context, so that nothing but the rules decides.
-const someone: User = {
-  id: 'someone',
-  email: 'someone@example.com',
-  timeJoined: Date.UTC(2024, 0, 1),
-  lastActive: null,
-  roles: ['editor'],
-  metadata: { secret: true },
-  version: 'v1',
-};
+const someone: User = domainUser('someone', Date.UTC(2024, 0, 1), { roles: ['editor'], metadata: { secret: true } });
 
 function contextFor(caller: Caller, grants: { admin?: boolean; permissions?: readonly string[] } = {}) {
   const admin = grants.admin ?? false;
@@ -116,6 +114,7 @@ function contextFor(caller: Caller, grants: { admin?: boolean; permissions?: rea
     loaders: {
       userById: { load: async () => someone },
       userByEmail: { load: async () => someone },
+      usersByEmail: { load: async () => [someone] },
       listUsers: () => page,
       stats: { cacheHits: 0, databaseLookups: 0, databaseQueries: 0 },
     },
@@ -126,6 +125,7 @@ function contextFor(caller: Caller, grants: { admin?: boolean; permissions?: rea
 const ROOT_SAMPLES: Record<string, string> = {
   'Query.user': '{ user(id: "someone") { id } }',
   'Query.userByEmail': '{ userByEmail(email: "someone@example.com") { id } }',
+  'Query.usersByEmail': '{ usersByEmail(email: "someone@example.com") { id } }',
   'Query.users': '{ users { totalCount } }',
   'Query.hasRole': '{ hasRole(userId: "someone", role: "editor") }',
   'Query.hasPermission': '{ hasPermission(userId: "someone", permission: "users:read") }',
@@ -166,7 +166,7 @@ describe('enforcement, field by field', () => {
   it('nulls exactly the @personal fields for users:read without users:pii', async () => {
     const service: Caller = { kind: 'service', name: 'reader', scopes: ['users:read'] };
     const result = await run(
-      '{ viewer { user { id roles timeJoined lastActive email metadata } } }',
+      '{ viewer { user { id roles timeJoined lastActive email emails phoneNumbers thirdParty { id } loginMethods { recipeId } metadata } } }',
       contextFor(service, { permissions: ['users:read'] }),
     );
     const userType = schema.getType('User');
@@ -175,8 +175,10 @@ describe('enforcement, field by field', () => {
           .filter((field) => ruleDirectivesOf(field).includes('personal'))
           .map((field) => field.name)
       : [];
-    expect(personalFields.sort()).toEqual(['email', 'metadata']);
-    expect(result.data?.viewer).toMatchObject({ user: { id: 'someone', email: null, metadata: null } });
+    expect(personalFields.sort()).toEqual(['email', 'emails', 'loginMethods', 'metadata', 'phoneNumbers', 'thirdParty']);
+    expect(result.data?.viewer).toMatchObject({
+      user: { id: 'someone', email: null, emails: null, phoneNumbers: null, thirdParty: null, loginMethods: null, metadata: null },
+    });
     expect(result.errors?.map((error) => [error.path?.join('.'), error.extensions.code]).sort()).toEqual(
       personalFields.map((field) => [`viewer.user.${field}`, 'FORBIDDEN']).sort(),
     );

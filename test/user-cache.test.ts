@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { User } from '../src/directory/user.ts';
 import { UserCache } from '../src/directory/user-cache.ts';
 import { createLogger } from '../src/logger.ts';
+import { domainUser } from './support/domain.ts';
 
 function user(id: string, timeJoined = 1_000): User {
-  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {}, version: id };
+  return domainUser(id, timeJoined);
 }
 
 /** A source whose every load yields `batches`, pausing before the last one until released. */

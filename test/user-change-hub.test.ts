@@ -2,11 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { UserChangeEvent } from '../src/directory/user-cache.ts';
 import { SubscriberFellBehindError, UserChangeHub } from '../src/directory/user-change-hub.ts';
+import { domainUser } from './support/domain.ts';
 
 const event = (id: string): UserChangeEvent => ({
   kind: 'UPSERT',
   at: new Date(0),
-  user: { id, email: `${id}@example.com`, timeJoined: 0, lastActive: null, roles: [], metadata: {}, version: id },
+  user: domainUser(id, 0),
 });
 
 describe('UserChangeHub', () => {

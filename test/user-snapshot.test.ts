@@ -4,11 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AbsentKeys } from '../src/directory/absent-keys.ts';
-import type { User } from '../src/directory/user.ts';
+import { chooseUserByEmail, type User } from '../src/directory/user.ts';
 import { UserSnapshot } from '../src/directory/user-snapshot.ts';
+import { domainUser } from './support/domain.ts';
 
 function user(id: string, timeJoined: number, overrides: Partial<User> = {}): User {
-  return { id, email: `${id}@example.com`, timeJoined, lastActive: null, roles: [], metadata: {}, version: id, ...overrides } as User;
+  return domainUser(id, timeJoined, overrides);
 }
 
 /** The listing order, spelled out independently of the code under test. */
@@ -316,5 +317,130 @@ describe('AbsentKeys', () => {
     keys.add('id:3');
 
     expect([keys.has('id:1'), keys.has('id:2'), keys.has('id:3')]).toEqual([true, false, true]);
+  });
+});
+
+describe('UserSnapshot with linked accounts, external ids and tenants', () => {
+  /** A login method of `userId`'s own. */
+  const own = (u: User) => u.loginMethods[0]!;
+  /** `primary` with `linked`'s login methods added to its own. */
+  const linkedUser = (primary: User, ...linked: User[]): User => ({
+    ...primary,
+    isPrimaryUser: true,
+    loginMethods: [own(primary), ...linked.map(own)],
+    emails: [...new Set([primary, ...linked].flatMap((u) => u.emails))].sort(),
+    version: `${primary.version}+`,
+  });
+
+  const p = user('p', 100);
+  const r = user('r', 50, { email: 'r@other.example' });
+  const mapped = user('m', 300, { id: 'ext-m' });
+
+  it('finds a user by its id, its SuperTokens id, and the ids of its login methods', () => {
+    const snapshot = UserSnapshot.fromUsers([linkedUser(p, r), mapped]);
+
+    expect(snapshot.getById('p')?.supertokensUserId).toBe('p');
+    expect(snapshot.getById('r')?.supertokensUserId).toBe('p');
+    expect(snapshot.getById('ext-m')?.supertokensUserId).toBe('m');
+    expect(snapshot.getById('m')?.supertokensUserId).toBe('m');
+    expect(snapshot.usersNamedBy(['p', 'r', 'ext-m', 'nobody']).map((u) => u.supertokensUserId)).toEqual(['p', 'm']);
+  });
+
+  it('indexes every email of a user', () => {
+    const snapshot = UserSnapshot.fromUsers([linkedUser(p, r)]);
+
+    expect(ids(snapshot.getByEmail('R@other.example'))).toEqual(['p']);
+    expect(ids(snapshot.getByEmail('p@example.com'))).toEqual(['p']);
+  });
+
+  it('drops the users a linked user absorbed when it is upserted', () => {
+    const before = UserSnapshot.fromUsers([p, r, mapped]);
+
+    const after = before.withChanges({ upserts: [linkedUser(p, r)], deletedIds: [] });
+
+    expect(listed(after)).toEqual(['ext-m', 'p']);
+    expect(after.getById('r')?.version).toBe('p+');
+    expect(ids(after.getByEmail('r@other.example'))).toEqual(['p']);
+  });
+
+  it("keeps a user's key pointing at the user itself after an unlink, before its former primary is refreshed", () => {
+    const before = UserSnapshot.fromUsers([linkedUser(p, r)]);
+
+    const after = before.withChanges({ upserts: [r], deletedIds: [] });
+
+    expect(after.getById('r')).toBe(r);
+    expect(after.getById('p')?.supertokensUserId).toBe('p');
+    expect(listed(after)).toEqual(['p', 'r']);
+  });
+
+  it('keeps one entry for a user whose external id appeared, found by both ids', () => {
+    const plain = user('m', 300);
+    const after = UserSnapshot.fromUsers([plain, p]).withChanges({ upserts: [mapped], deletedIds: [] });
+
+    expect(after.size).toBe(2);
+    expect(after.getById('m')).toBe(mapped);
+    expect(after.getById('ext-m')).toBe(mapped);
+  });
+
+  it('deletes a user named by any of its ids', () => {
+    const after = UserSnapshot.fromUsers([linkedUser(p, r), mapped]).withChanges({ upserts: [], deletedIds: ['r', 'ext-m'] });
+
+    expect(after.size).toBe(0);
+  });
+
+  it('lists the members of a tenant, and the holders of a role in that tenant', () => {
+    const inT1 = (u: User, rolesInT1: string[] = []): User => ({
+      ...u,
+      tenantIds: ['public', 't1'],
+      roles: [...new Set([...u.roles, ...rolesInT1])].sort(),
+      rolesByTenant: [...u.rolesByTenant, ...(rolesInT1.length > 0 ? [{ tenantId: 't1', roles: rolesInT1 }] : [])],
+    });
+    const a1 = inT1(user('a1', 10, { roles: ['admin'] }));
+    const b1 = inT1(user('b1', 20), ['admin']);
+    const c0 = user('c0', 30, { roles: ['admin'] });
+    const snapshot = UserSnapshot.fromUsers([a1, b1, c0]);
+
+    expect(snapshot.listUsers({ first: 10, tenantId: 't1' })).toMatchObject({ users: [b1, a1], totalCount: 2 });
+    expect(snapshot.listUsers({ first: 10, tenantId: 't1', role: 'admin' })).toMatchObject({ users: [b1], totalCount: 1 });
+    expect(snapshot.listUsers({ first: 10, tenantId: 'public', role: 'admin' })).toMatchObject({ users: [c0, a1], totalCount: 2 });
+    expect(snapshot.listUsers({ first: 10, role: 'admin' })).toMatchObject({ users: [c0, b1, a1], totalCount: 3 });
+    expect(snapshot.listUsers({ first: 1, tenantId: 't1', after: { timeJoined: b1.timeJoined, id: b1.id } })).toMatchObject({
+      users: [a1],
+      hasNextPage: false,
+      hasPreviousPage: true,
+    });
+    expect(snapshot.listUsers({ first: 10, tenantId: 't9', role: 'admin' })).toMatchObject({ users: [], totalCount: 0 });
+  });
+});
+
+describe('chooseUserByEmail', () => {
+  const holder = (id: string, timeJoined: number, { primary = false, tenantIds = ['public'] } = {}) => {
+    const u = user(id, timeJoined, { email: 'x@example.com', isPrimaryUser: primary });
+    return { ...u, loginMethods: [{ ...u.loginMethods[0]!, tenantIds }], tenantIds };
+  };
+
+  it('prefers the primary user, then the oldest, among holders in the tenant', () => {
+    const older = holder('older', 10);
+    const primary = holder('primary', 20, { primary: true });
+    const elsewhere = holder('elsewhere', 5, { tenantIds: ['t1'] });
+
+    expect(chooseUserByEmail([primary, older, elsewhere], 'X@example.com', 'public')).toBe(primary);
+    expect(chooseUserByEmail([primary, older, elsewhere], 'x@example.com', 't1')).toBe(elsewhere);
+    expect(chooseUserByEmail([holder('b', 10), holder('a', 10)], 'x@example.com', 'public')?.id).toBe('a');
+    expect(chooseUserByEmail([older], 'x@example.com', 't9')).toBeNull();
+  });
+
+  it('counts only login methods that hold the email in the tenant', () => {
+    const u = user('u', 10, { email: 'x@example.com' });
+    const twoMethods = {
+      ...u,
+      loginMethods: [
+        { ...u.loginMethods[0]!, tenantIds: ['public'] },
+        { ...u.loginMethods[0]!, supertokensUserId: 'u2', recipeUserId: 'u2', email: 'y@example.com', tenantIds: ['t1'] },
+      ],
+    };
+
+    expect(chooseUserByEmail([twoMethods], 'x@example.com', 't1')).toBeNull();
+    expect(chooseUserByEmail([twoMethods], 'y@example.com', 't1')).toBe(twoMethods);
   });
 });

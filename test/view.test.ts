@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addUserRole,
   createApp,
+  createRole,
   setLastActive,
   setUserMetadata,
   signUpEmailPassword,
@@ -47,6 +48,50 @@ async function streamAll(repo: UserRepository): Promise<User[][]> {
   return batches;
 }
 
+/**
+ * What the repository makes of a user who only signed up with an email and a password, in tenant
+ * public of its app: the fields the view served before login methods existed, and the rest derived.
+ */
+function emailPasswordUser(fields: {
+  id: string;
+  email: string;
+  timeJoined: number;
+  lastActive: number | null;
+  roles: string[];
+  rolesByTenant?: Array<{ tenantId: string; roles: string[] }>;
+  metadata: Record<string, unknown>;
+  version: unknown;
+}) {
+  const { id, email, timeJoined, rolesByTenant = [], ...rest } = fields;
+  return {
+    id,
+    supertokensUserId: id,
+    isPrimaryUser: false,
+    email,
+    emails: [email],
+    phoneNumbers: [],
+    thirdParty: [],
+    loginMethods: [
+      {
+        recipeId: 'emailpassword',
+        recipeUserId: id,
+        supertokensUserId: id,
+        email,
+        phoneNumber: null,
+        thirdParty: null,
+        tenantIds: ['public'],
+        timeJoined,
+        verified: false,
+      },
+    ],
+    tenantIds: ['public'],
+    timeJoined,
+    rolesByTenant,
+    permissions: [],
+    ...rest,
+  };
+}
+
 /** Warnings and worse (pino: warn is 40). */
 const warnings = (logs: Array<Record<string, any>>) => logs.filter((line) => line.level >= 40);
 
@@ -63,10 +108,31 @@ describe('user_full_view through the repository', () => {
     expect(await repo.findUsersByIds([id])).toEqual([
       {
         id,
+        supertokensUserId: id,
+        isPrimaryUser: false,
         email: 'ada@example.com',
+        emails: ['ada@example.com'],
+        phoneNumbers: [],
+        thirdParty: [],
+        loginMethods: [
+          {
+            recipeId: 'emailpassword',
+            recipeUserId: id,
+            supertokensUserId: id,
+            email: 'ada@example.com',
+            phoneNumber: null,
+            thirdParty: null,
+            tenantIds: ['public'],
+            timeJoined: JOINED,
+            verified: false,
+          },
+        ],
+        tenantIds: ['public'],
         timeJoined: JOINED,
         lastActive: ACTIVE,
         roles: ['admin', 'editor'],
+        rolesByTenant: [{ tenantId: 'public', roles: ['admin', 'editor'] }],
+        permissions: [],
         metadata: { plan: 'pro', profile: { name: 'Ada', tags: ['math', 1] } },
         version: aVersion,
       },
@@ -79,7 +145,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository();
 
     expect(await repo.findUsersByIds([id])).toEqual([
-      { id, email: 'bare@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+      emailPasswordUser({ id, email: 'bare@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
     ]);
   });
 
@@ -96,6 +162,26 @@ describe('user_full_view through the repository', () => {
 
     expect(users).toHaveLength(1);
     expect(users[0]?.roles).toEqual(['admin', 'editor', 'viewer']);
+    expect(users[0]?.rolesByTenant).toEqual([
+      { tenantId: 'public', roles: ['admin', 'editor'] },
+      { tenantId: 't1', roles: ['admin', 'viewer'] },
+    ]);
+  });
+
+  it('keeps role names intact whatever characters they hold', async () => {
+    const db = testDb.db;
+    const id = await signUpEmailPassword(db, { email: 'odd-roles@example.com', timeJoined: JOINED });
+    const odd = ['a,b', 'quo"te', '{brace}', 'back\\slash', 'sp ace', 'NULL', 'é'];
+    for (const role of odd) await addUserRole(db, id, role, 't1');
+    await createRole(db, 'a,b', ['p{1}', 'p,2']);
+    const { repo } = openRepository();
+
+    const [user] = await repo.findUsersByIds([id]);
+
+    const sorted = ['NULL', 'a,b', 'back\\slash', 'quo"te', 'sp ace', '{brace}', 'é'];
+    expect(user?.roles).toEqual(sorted);
+    expect(user?.rolesByTenant).toEqual([{ tenantId: 't1', roles: sorted }]);
+    expect(user?.permissions).toEqual(['p,2', 'p{1}']);
   });
 
   it.each(['{not json', '[1,2]', '"text"', 'null'])(
@@ -107,7 +193,7 @@ describe('user_full_view through the repository', () => {
       const { repo, logs } = openRepository();
 
       expect(await repo.findUsersByIds([id])).toEqual([
-        { id, email, timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+        emailPasswordUser({ id, email, timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
       ]);
       const lines = warnings(logs);
       expect(lines.map(({ time, pid, hostname, ...rest }) => rest)).toEqual([
@@ -126,7 +212,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository('deep');
 
     expect((await streamAll(repo)).flat()).toEqual([
-      { id, email: 'deep@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+      emailPasswordUser({ id, email: 'deep@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
     ]);
   });
 
@@ -136,7 +222,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository();
 
     expect(await repo.findUsersByIds([id])).toEqual([
-      { id, email: 'never-active@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+      emailPasswordUser({ id, email: 'never-active@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
     ]);
   });
 
@@ -151,7 +237,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository('orphans');
 
     expect((await streamAll(repo)).flat()).toEqual([
-      { id, email: 'real@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+      emailPasswordUser({ id, email: 'real@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
     ]);
     expect(await repo.findUsersByIds([orphanId])).toEqual([]);
   });
@@ -166,7 +252,7 @@ describe('user_full_view through the repository', () => {
     expect(await publicRepo.findUsersByIds([id])).toEqual([]);
     expect(await publicRepo.findUsersByEmails(['elsewhere@example.com'])).toEqual([]);
     expect(await app2Repo.findUsersByIds([id])).toEqual([
-      { id, email: 'elsewhere@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+      emailPasswordUser({ id, email: 'elsewhere@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
     ]);
   });
 
@@ -181,18 +267,19 @@ describe('user_full_view through the repository', () => {
     await setLastActive(db, id, ACTIVE, 'app2');
 
     expect(await openRepository('public').repo.findUsersByIds([id])).toEqual([
-      { id, email: 'twin@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+      emailPasswordUser({ id, email: 'twin@example.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
     ]);
     expect(await openRepository('app2').repo.findUsersByIds([id])).toEqual([
-      {
+      emailPasswordUser({
         id,
         email: 'twin-app2@example.com',
         timeJoined: JOINED + 1,
         lastActive: ACTIVE,
         roles: ['app2-admin'],
+        rolesByTenant: [{ tenantId: 'public', roles: ['app2-admin'] }],
         metadata: { app: 'two' },
         version: aVersion,
-      },
+      }),
     ]);
   });
 
@@ -201,7 +288,7 @@ describe('user_full_view through the repository', () => {
     const { repo } = openRepository();
 
     expect(await repo.findUsersByEmails(['a@x.com'])).toEqual([
-      { id, email: 'a@x.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion },
+      emailPasswordUser({ id, email: 'a@x.com', timeJoined: JOINED, lastActive: null, roles: [], metadata: {}, version: aVersion }),
     ]);
   });
 
@@ -229,11 +316,16 @@ describe('user_full_view through the repository', () => {
     expect(rows.map((row) => row.column_name)).toEqual([
       'app_id',
       'user_id',
+      'external_user_id',
+      'is_primary_user',
       'email',
       'time_joined',
+      'login_methods',
       'metadata',
       'metadata_invalid',
       'roles',
+      'tenant_roles',
+      'permissions',
       'last_active_time',
     ]);
   });

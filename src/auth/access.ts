@@ -54,7 +54,7 @@ async function resolveGrants(caller: Caller, { adminRole, userById }: AccessOpti
   const permissions = permissionsOf(caller, user);
   const isAdmin = isAdminKey(caller) || roles.includes(adminRole);
   const held = new Set(permissions);
-  const email = user ? normalizeEmail(user.email) : undefined;
+  const emails = new Set(user ? user.emails.map(normalizeEmail) : []);
   return {
     caller,
     user,
@@ -63,7 +63,7 @@ async function resolveGrants(caller: Caller, { adminRole, userById }: AccessOpti
     isAdmin,
     holds: (permission) => isAdmin || held.has(permission),
     isUser: (userId) => caller.kind === 'user' && caller.userId === userId,
-    isUserWithEmail: (candidate) => email !== undefined && normalizeEmail(candidate) === email,
+    isUserWithEmail: (candidate) => emails.has(normalizeEmail(candidate)),
   };
 }
 

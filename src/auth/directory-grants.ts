@@ -1,33 +1,19 @@
-/**
- * What the directory's own record of a user grants: roles and permissions, over all tenants or in
- * one. Issue 3 adds `permissions` (the union over tenants, from role_permissions) and
- * `rolesByTenant` to the domain User; until it lands they are read defensively, here and only
- * here: a record without them grants no permission and says nothing per tenant.
- */
+/** What the directory's own record of a user grants: roles and permissions, over all tenants or in one. */
 import type { User } from '../directory/user.ts';
-
-/** The fields issue 3 provides, as optional: present or not, this module reads them safely. */
-interface PerTenantFields {
-  readonly permissions?: readonly string[];
-  readonly rolesByTenant?: ReadonlyArray<{ readonly tenantId: string; readonly roles: readonly string[] }>;
-}
 
 /** Roles in any tenant. */
 export function directoryRoles(user: User): readonly string[] {
   return user.roles;
 }
 
-/** Permissions through any of the user's roles; none while the record does not carry them. */
+/** Permissions through any of the user's roles, in any tenant. */
 export function directoryPermissions(user: User): readonly string[] {
-  const { permissions } = user as User & PerTenantFields;
-  return Array.isArray(permissions) ? permissions : [];
+  return user.permissions;
 }
 
-/** Roles in one tenant; undefined when the record does not tell roles per tenant. */
-export function directoryRolesInTenant(user: User, tenantId: string): readonly string[] | undefined {
-  const { rolesByTenant } = user as User & PerTenantFields;
-  if (!Array.isArray(rolesByTenant)) return undefined;
-  return rolesByTenant.find((entry) => entry.tenantId === tenantId)?.roles ?? [];
+/** Roles in one tenant. */
+export function directoryRolesInTenant(user: User, tenantId: string): readonly string[] {
+  return user.rolesByTenant.find((entry) => entry.tenantId === tenantId)?.roles ?? [];
 }
 
 /**
@@ -37,7 +23,6 @@ export function directoryRolesInTenant(user: User, tenantId: string): readonly s
  */
 export function directoryHoldsInTenant(user: User, permission: string, tenantId: string): boolean | undefined {
   const inTenant = directoryRolesInTenant(user, tenantId);
-  if (inTenant === undefined) return undefined;
   if (!directoryPermissions(user).includes(permission) || inTenant.length === 0) return false;
   if (directoryRoles(user).every((role) => inTenant.includes(role))) return true;
   return undefined;

@@ -5,17 +5,31 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { VERSION_WEIGHT_HEX_DIGITS, type Fingerprint } from '../directory/fingerprint.ts';
-import type { User } from '../directory/user.ts';
+import {
+  compareStrings,
+  distinctSorted,
+  type LoginMethod,
+  type TenantRoles,
+  type ThirdPartyIdentity,
+  type User,
+} from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
-import type { Database, UserFullViewTable } from './database.ts';
+import type { Database, LoginMethodJson, UserFullViewTable } from './database.ts';
 
 export type UserRow = Selectable<UserFullViewTable>;
 
 export interface UserRepository {
   /** Every user of the app, streamed in batches from one consistent snapshot of the view. */
   streamAllUsers(): AsyncIterable<User[]>;
+  /**
+   * The users any of these ids names: a SuperTokens user id, an external (mapped) id, or the id of
+   * any of a user's login methods (and its external id). Each user once, however many ids name it.
+   */
   findUsersByIds(ids: readonly string[]): Promise<User[]>;
-  /** Emails must already be normalised (trimmed, lower-cased), as SuperTokens stores them. */
+  /**
+   * The users holding any of these emails through any login method. Emails must already be
+   * normalised (trimmed, lower-cased), as SuperTokens stores them.
+   */
   findUsersByEmails(emails: readonly string[]): Promise<User[]>;
   /** The view's fingerprint, computed like the directory's own (see directory/fingerprint.ts). */
   fingerprint(): Promise<Fingerprint>;
@@ -27,15 +41,32 @@ export interface UserRepositoryOptions {
   readonly logger: Logger;
 }
 
-export function createUserRepository(db: Kysely<Database>, options: UserRepositoryOptions): UserRepository {
-  const { appId, batchSize, logger } = options;
-
+/**
+ * The statements the repository runs, unexecuted: for EXPLAIN in the tests and in
+ * scripts/measure-directory.ts, so that what is measured is what runs.
+ */
+export function userQueries(db: Kysely<Database>, appId: string) {
   const selectUsers = () =>
     db
       .selectFrom('user_full_view')
-      .select(['user_id', 'email', 'time_joined', 'metadata', 'metadata_invalid', 'roles', 'last_active_time'])
+      .select(SELECTED_COLUMNS)
       .select(rowVersion.as('version'))
       .where('app_id', '=', appId);
+  return {
+    all: selectUsers,
+    // The migration's functions resolve any id (or email) to SuperTokens user ids through indexed
+    // base tables; the view is then read for those ids only (an index scan on its key), in one
+    // statement with one array parameter whatever the batch size.
+    byIds: (ids: readonly string[]) =>
+      selectUsers().where(sql<boolean>`user_id = any(array(select id from usergraph_user_ids_by_key(${appId}, ${[...ids]}) id))`),
+    byEmails: (emails: readonly string[]) =>
+      selectUsers().where(sql<boolean>`user_id = any(array(select id from usergraph_user_ids_by_email(${appId}, ${[...emails]}) id))`),
+  };
+}
+
+export function createUserRepository(db: Kysely<Database>, options: UserRepositoryOptions): UserRepository {
+  const { appId, batchSize, logger } = options;
+  const queries = userQueries(db, appId);
 
   const mapRows = (rows: readonly MappedRow[]): User[] => {
     const users: User[] = [];
@@ -49,7 +80,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
   return {
     async *streamAllUsers() {
       let rows: MappedRow[] = [];
-      for await (const row of selectUsers().stream(batchSize)) {
+      for await (const row of queries.all().stream(batchSize)) {
         rows.push(row);
         if (rows.length >= batchSize) {
           yield mapRows(rows);
@@ -61,19 +92,12 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
 
     async findUsersByIds(ids) {
       if (ids.length === 0) return [];
-      // One array parameter: one statement and one plan whatever the batch size.
-      const rows = await selectUsers()
-        .where(sql<boolean>`user_id = any(${[...ids]})`)
-        .execute();
-      return mapRows(rows);
+      return mapRows(await queries.byIds(ids).execute());
     },
 
     async findUsersByEmails(emails) {
       if (emails.length === 0) return [];
-      const rows = await selectUsers()
-        .where(sql<boolean>`email = any(${[...emails]})`)
-        .execute();
-      return mapRows(rows);
+      return mapRows(await queries.byEmails(emails).execute());
     },
 
     async fingerprint() {
@@ -93,39 +117,113 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
 /** A hash of the whole view row: any change to what we serve changes it. */
 const rowVersion = sql<string>`md5(user_full_view::text)`;
 
-type SelectedColumn = 'user_id' | 'email' | 'time_joined' | 'metadata' | 'metadata_invalid' | 'roles' | 'last_active_time';
-type MappedRow = Pick<UserRow, SelectedColumn> & { version: string };
+const SELECTED_COLUMNS = [
+  'user_id',
+  'external_user_id',
+  'is_primary_user',
+  'email',
+  'time_joined',
+  'login_methods',
+  'metadata',
+  'metadata_invalid',
+  'roles',
+  'tenant_roles',
+  'permissions',
+  'last_active_time',
+] as const;
 
-/** Maps one view row; null (and a warning) for a row that cannot be a user. */
+type MappedRow = Pick<UserRow, (typeof SELECTED_COLUMNS)[number]> & { version: string };
+
+/** Maps one view row; null (and a warning with the user id, never an email) for a row that cannot be a user. */
 export function rowToUser(row: MappedRow, logger: Logger): User | null {
-  const id = typeof row.user_id === 'string' ? row.user_id.trim() : '';
-  if (id === '') {
+  const supertokensUserId = typeof row.user_id === 'string' ? row.user_id.trim() : '';
+  if (supertokensUserId === '') {
     logger.warn('skipped a user row without a user id');
     return null;
   }
   const timeJoined = parseEpochMs(row.time_joined);
   if (timeJoined === null) {
-    logger.warn({ userId: id }, 'skipped a user row without a valid time_joined');
+    logger.warn({ userId: supertokensUserId }, 'skipped a user row without a valid time_joined');
     return null;
   }
-  if (typeof row.email !== 'string' || row.email === '') {
-    logger.warn({ userId: id }, 'skipped a user row without an email');
+  const loginMethods = (Array.isArray(row.login_methods) ? row.login_methods : []).flatMap((json) => {
+    const method = toLoginMethod(json);
+    if (!method) logger.warn({ userId: supertokensUserId }, 'skipped a login method the view did not shape as expected');
+    return method ? [method] : [];
+  });
+  if (loginMethods.length === 0) {
+    logger.warn({ userId: supertokensUserId }, 'skipped a user row without login methods');
     return null;
   }
   if (row.metadata_invalid) {
-    logger.warn({ userId: id }, 'user metadata is not a valid JSON object; serving {}');
+    logger.warn({ userId: supertokensUserId }, 'user metadata is not a valid JSON object; serving {}');
   }
   const metadata = isPlainObject(row.metadata) ? row.metadata : {};
-  const roles = Array.isArray(row.roles) ? row.roles.filter((role): role is string => typeof role === 'string') : [];
+  const external = typeof row.external_user_id === 'string' && row.external_user_id !== '' ? row.external_user_id : null;
   return Object.freeze({
-    id,
-    email: row.email,
+    id: external ?? supertokensUserId,
+    supertokensUserId,
+    isPrimaryUser: row.is_primary_user === true,
+    email: typeof row.email === 'string' && row.email !== '' ? row.email : null,
+    emails: Object.freeze(distinctSorted(loginMethods.flatMap((method) => (method.email === null ? [] : [method.email])))),
+    phoneNumbers: Object.freeze(distinctSorted(loginMethods.flatMap((method) => (method.phoneNumber === null ? [] : [method.phoneNumber])))),
+    thirdParty: Object.freeze(distinctThirdParty(loginMethods)),
+    loginMethods: Object.freeze(loginMethods),
+    tenantIds: Object.freeze(distinctSorted(loginMethods.flatMap((method) => method.tenantIds))),
     timeJoined,
     lastActive: row.last_active_time === null ? null : parseEpochMs(row.last_active_time),
-    roles: Object.freeze(roles),
+    roles: Object.freeze(stringList(row.roles)),
+    rolesByTenant: Object.freeze(toRolesByTenant(row.tenant_roles)),
+    permissions: Object.freeze(stringList(row.permissions)),
     metadata: Object.freeze(metadata),
     version: row.version,
   });
+}
+
+function toLoginMethod(json: LoginMethodJson): LoginMethod | null {
+  if (!isPlainObject(json)) return null;
+  const supertokensUserId = typeof json.recipe_user_id === 'string' ? json.recipe_user_id.trim() : '';
+  const timeJoined = parseEpochMs(json.time_joined);
+  if (typeof json.recipe_id !== 'string' || supertokensUserId === '' || timeJoined === null) return null;
+  const thirdParty =
+    typeof json.third_party_id === 'string' && typeof json.third_party_user_id === 'string'
+      ? Object.freeze({ id: json.third_party_id, userId: json.third_party_user_id })
+      : null;
+  return Object.freeze({
+    recipeId: json.recipe_id,
+    recipeUserId: typeof json.external_user_id === 'string' && json.external_user_id !== '' ? json.external_user_id : supertokensUserId,
+    supertokensUserId,
+    email: typeof json.email === 'string' ? json.email : null,
+    phoneNumber: typeof json.phone_number === 'string' ? json.phone_number : null,
+    thirdParty,
+    tenantIds: Object.freeze(stringList(json.tenant_ids)),
+    timeJoined,
+    verified: json.verified === true,
+  });
+}
+
+function distinctThirdParty(methods: readonly LoginMethod[]): ThirdPartyIdentity[] {
+  const byKey = new Map<string, ThirdPartyIdentity>();
+  for (const { thirdParty } of methods) if (thirdParty) byKey.set(`${thirdParty.id}\u0000${thirdParty.userId}`, thirdParty);
+  return [...byKey.values()].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.userId, b.userId));
+}
+
+/** [tenant, role] pairs grouped by tenant: tenants sorted, each one's roles distinct and sorted. */
+function toRolesByTenant(pairs: unknown): TenantRoles[] {
+  const byTenant = new Map<string, string[]>();
+  for (const pair of Array.isArray(pairs) ? pairs : []) {
+    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') continue;
+    const roles = byTenant.get(pair[0]);
+    if (roles) roles.push(pair[1]);
+    else byTenant.set(pair[0], [pair[1]]);
+  }
+  return [...byTenant.keys()]
+    .sort(compareStrings)
+    .map((tenantId) => Object.freeze({ tenantId, roles: Object.freeze(distinctSorted(byTenant.get(tenantId)!)) }));
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** BIGINT epoch milliseconds (a string from `pg`), within the range a Date and a double hold exactly. */

@@ -4,13 +4,15 @@
  * batched query per tick (through `fetchMissing`, handed in so this module knows no SQL).
  */
 import DataLoader from 'dataloader';
-import { normalizeEmail, type User } from './user.ts';
+import { chooseUserByEmail, compareOldestFirst, normalizeEmail, userKeys, type User } from './user.ts';
 import type { UserCache } from './user-cache.ts';
 import type { UserPage, UserPageQuery, UserSnapshot } from './user-snapshot.ts';
 
 /** The database fallback for keys the cache misses: one query per call. */
 export interface MissingUserFetcher {
+  /** Users named by any of these ids (any id a user has, see `userKeys`). */
   findUsersByIds(ids: readonly string[]): Promise<readonly User[]>;
+  /** Users holding any of these (normalised) emails through any login method. */
   findUsersByEmails(emails: readonly string[]): Promise<readonly User[]>;
 }
 
@@ -21,10 +23,18 @@ export interface LookupStats {
   databaseQueries: number;
 }
 
+export interface EmailInTenant {
+  readonly email: string;
+  readonly tenantId: string;
+}
+
 export interface Loaders {
+  /** The user any of its ids names. */
   readonly userById: DataLoader<string, User | null>;
-  /** The holder of an email; when several users hold it, the oldest. */
-  readonly userByEmail: DataLoader<string, User | null>;
+  /** Every user holding an email through any login method, oldest first. */
+  readonly usersByEmail: DataLoader<string, readonly User[]>;
+  /** The user holding an email in a tenant: the primary one, else the oldest (see `chooseUserByEmail`). */
+  readonly userByEmail: DataLoader<EmailInTenant, User | null, string>;
   listUsers(query: UserPageQuery): UserPage;
   readonly stats: LookupStats;
 }
@@ -51,23 +61,28 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
         stats.databaseQueries += 1;
         const fetched = await fetchMissing.findUsersByIds(missing);
         cache.apply({ upserts: fetched, deletedIds: [] });
-        for (const user of fetched) found.set(user.id, user);
-        for (const id of missing) if (!found.has(id)) cache.rememberAbsentId(id);
+        // Which fetched user each missing id names (an id may name a user by any of its keys).
+        const byKey = keyIndex(fetched);
+        for (const id of missing) {
+          const user = byKey.get(id);
+          if (user) found.set(id, user);
+          else cache.rememberAbsentId(id);
+        }
       }
-      // No priming of userByEmail here: an email may have an older holder than this user.
+      // No priming of the email loaders here: an email may have other holders than this user.
       return ids.map((id) => found.get(id) ?? null);
     },
     { maxBatchSize: MAX_BATCH_SIZE },
   );
 
-  const userByEmail: DataLoader<string, User | null> = new DataLoader(
+  const usersByEmail: DataLoader<string, readonly User[]> = new DataLoader(
     async (rawEmails) => {
       const emails = rawEmails.map(normalizeEmail);
-      const found = new Map<string, User>();
+      const found = new Map<string, readonly User[]>();
       const missing: string[] = [];
       for (const email of emails) {
-        const holder = snapshot.getByEmail(email)[0];
-        if (holder) found.set(email, holder);
+        const holders = snapshot.getByEmail(email);
+        if (holders.length > 0) found.set(email, holders);
         else if (!cache.isKnownAbsentEmail(email)) missing.push(email);
       }
       stats.cacheHits += emails.length - missing.length;
@@ -76,29 +91,45 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
         stats.databaseQueries += 1;
         const fetched = await fetchMissing.findUsersByEmails(missing);
         cache.apply({ upserts: fetched, deletedIds: [] });
-        for (const user of oldestFirst(fetched)) {
-          const key = normalizeEmail(user.email);
-          if (!found.has(key)) found.set(key, user);
+        for (const email of missing) {
+          const holders = fetched.filter((user) => user.emails.some((held) => normalizeEmail(held) === email)).sort(compareOldestFirst);
+          if (holders.length > 0) found.set(email, holders);
+          else cache.rememberAbsentEmail(email);
         }
-        for (const email of missing) if (!found.has(email)) cache.rememberAbsentEmail(email);
       }
       return emails.map((email) => {
-        const user = found.get(email) ?? null;
-        if (user) userById.prime(user.id, user);
-        return user;
+        const holders = found.get(email) ?? [];
+        for (const user of holders) userById.prime(user.id, user);
+        return holders;
       });
     },
     { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: normalizeEmail },
   );
 
+  const userByEmail: DataLoader<EmailInTenant, User | null, string> = new DataLoader(
+    async (keys) => {
+      const holders = await usersByEmail.loadMany(keys.map((key) => key.email));
+      return keys.map((key, i) => {
+        const users = holders[i];
+        if (users instanceof Error) return users;
+        return users ? chooseUserByEmail(users, key.email, key.tenantId) : null;
+      });
+    },
+    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: ({ email, tenantId }) => `${tenantId}\u0000${normalizeEmail(email)}` },
+  );
+
   return {
     userById,
+    usersByEmail,
     userByEmail,
     listUsers: (query) => snapshot.listUsers(query),
     stats,
   };
 }
 
-function oldestFirst(users: readonly User[]): User[] {
-  return [...users].sort((a, b) => a.timeJoined - b.timeJoined || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** Every id of these users, mapped to its user. */
+function keyIndex(users: readonly User[]): Map<string, User> {
+  const index = new Map<string, User>();
+  for (const user of users) for (const key of userKeys(user)) index.set(key, user);
+  return index;
 }

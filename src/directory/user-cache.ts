@@ -74,9 +74,9 @@ export class UserCache {
     this.journal?.push(changes);
     for (const user of changes.upserts) {
       for (const key of userKeys(user)) this.absent.delete(idKey(key));
-      this.absent.delete(emailKey(user.email));
+      for (const email of user.emails) this.absent.delete(emailKey(email));
     }
-    this.announce(before, this.current, [...changes.deletedIds, ...changes.upserts.map((user) => user.id)]);
+    this.announce(before, this.current, [...changes.deletedIds, ...changes.upserts.flatMap(userKeys)]);
   }
 
   isKnownAbsentId(id: string): boolean {
@@ -126,7 +126,7 @@ export class UserCache {
     if (!onChange) return;
     const candidates = new Set<string>();
     const named = ids ? [...before.usersNamedBy(ids), ...after.usersNamedBy(ids)] : [...before.all(), ...after.all()];
-    for (const user of named) candidates.add(user.id);
+    for (const user of named) candidates.add(user.supertokensUserId);
     const at = new Date();
     const events: UserChangeEvent[] = [];
     for (const id of candidates) {
@@ -145,10 +145,10 @@ export class UserCache {
   }
 }
 
-/** The user whose own id this is (not one that merely answers to it, e.g. after linking). */
-function ownUser(snapshot: UserSnapshot, id: string): User | undefined {
-  const user = snapshot.getById(id);
-  return user?.id === id ? user : undefined;
+/** The user whose SuperTokens id this is (not one that merely answers to it, e.g. after linking). */
+function ownUser(snapshot: UserSnapshot, supertokensUserId: string): User | undefined {
+  const user = snapshot.getById(supertokensUserId);
+  return user?.supertokensUserId === supertokensUserId ? user : undefined;
 }
 
 const idKey = (id: string) => `id:${id}`;

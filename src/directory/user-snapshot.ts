@@ -1,19 +1,23 @@
 /**
- * An immutable view of every user at one moment: indexed by id and by email, ordered newest first.
- * Changes produce a new snapshot, so a request that holds one sees a consistent directory while
- * reloads and change notices swap in others.
+ * An immutable view of every user at one moment: indexed by every id that names a user and by
+ * every email of its login methods, ordered newest first. A user's identity is its SuperTokens id
+ * (its external id may come and go). Changes produce a new snapshot, so a request that holds one
+ * sees a consistent directory while reloads and change notices swap in others.
  *
  * The indexes are copy-on-write B+ trees (sorted-btree): a new snapshot shares every node a
  * change does not touch, so applying k changes costs O(k log n), not a copy of the directory.
  */
 import { BTree } from './btree.ts';
-import { compareNewestFirst, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
+import { compareNewestFirst, compareStrings, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
 
 export interface UserPageQuery {
   readonly first: number;
   /** List the users that come strictly after this position. */
   readonly after?: UserOrderKey | undefined;
+  /** Only holders of this role: in `tenantId` when one is given, else in any tenant. */
   readonly role?: string | undefined;
+  /** Only users with a login method in this tenant. */
+  readonly tenantId?: string | undefined;
 }
 
 export interface UserPage {
@@ -25,32 +29,42 @@ export interface UserPage {
 
 export interface UserChanges {
   readonly upserts: readonly User[];
+  /** Any id naming the users to remove (see `userKeys`). */
   readonly deletedIds: readonly string[];
 }
 
 type Ordered = BTree<UserOrderKey, User>;
 
 interface Indexes {
-  /** Primary id → user. */
+  /** SuperTokens id → user. */
   readonly byId: BTree<string, User>;
   /** Every id that names a user (see `userKeys`) → user. */
   readonly byKey: BTree<string, User>;
-  /** Normalised email → its holders, oldest first. */
+  /** Normalised email of any login method → its holders, oldest first. */
   readonly byEmail: BTree<string, readonly User[]>;
   /** Every user, in listing order. */
   readonly ordered: Ordered;
-  /** Role → its holders, in listing order. */
+  /** Role (in any tenant) → its holders, in listing order. */
   readonly byRole: ReadonlyMap<string, Ordered>;
+  /** Tenant → users with a login method in it, in listing order. */
+  readonly byTenant: ReadonlyMap<string, Ordered>;
+}
+
+interface MutableIndexes extends Indexes {
+  readonly byRole: Map<string, Ordered>;
+  readonly byTenant: Map<string, Ordered>;
 }
 
 export class UserSnapshot {
+  /** Holders of a role within a tenant, in listing order, computed when first asked for. */
+  private readonly byTenantRole = new Map<string, readonly User[]>();
+
   private constructor(
     private readonly indexes: Indexes,
     readonly loadedAt: Date,
   ) {
-    for (const tree of [indexes.byId, indexes.byKey, indexes.byEmail, indexes.ordered, ...indexes.byRole.values()]) {
-      tree.freeze();
-    }
+    const { byId, byKey, byEmail, ordered, byRole, byTenant } = indexes;
+    for (const tree of [byId, byKey, byEmail, ordered, ...byRole.values(), ...byTenant.values()]) tree.freeze();
   }
 
   static empty(): UserSnapshot {
@@ -58,13 +72,11 @@ export class UserSnapshot {
   }
 
   static fromUsers(users: Iterable<User>, loadedAt = new Date()): UserSnapshot {
-    const mutable = emptyIndexes();
-    for (const user of users) {
-      const old = mutable.byId.get(user.id);
-      if (old) remove(mutable, old);
-      add(mutable, user);
-    }
-    return new UserSnapshot(mutable, loadedAt);
+    const latest = new Map<string, User>();
+    for (const user of users) latest.set(user.supertokensUserId, user);
+    const indexes = emptyIndexes();
+    for (const user of latest.values()) add(indexes, user);
+    return new UserSnapshot(indexes, loadedAt);
   }
 
   get size(): number {
@@ -81,7 +93,7 @@ export class UserSnapshot {
     const found = new Map<string, User>();
     for (const id of ids) {
       const user = this.indexes.byKey.get(id);
-      if (user) found.set(user.id, user);
+      if (user) found.set(user.supertokensUserId, user);
     }
     return [...found.values()];
   }
@@ -96,49 +108,94 @@ export class UserSnapshot {
     return this.indexes.byEmail.get(normalizeEmail(email)) ?? [];
   }
 
-  listUsers({ first, after, role }: UserPageQuery): UserPage {
-    const pool = role === undefined ? this.indexes.ordered : this.indexes.byRole.get(role);
-    if (!pool) return { users: [], totalCount: 0, hasNextPage: false, hasPreviousPage: false };
-    const users: User[] = [];
-    let hasNextPage = false;
-    for (const [key, user] of pool.entries(after)) {
-      if (after !== undefined && compareNewestFirst(key, after) === 0) continue; // strictly after
-      if (users.length === first) {
-        hasNextPage = true;
-        break;
-      }
-      users.push(user);
-    }
-    const min = pool.minKey();
-    const hasPreviousPage = after !== undefined && min !== undefined && compareNewestFirst(min, after) <= 0;
-    return { users, totalCount: pool.size, hasNextPage, hasPreviousPage };
+  listUsers({ first, after, role, tenantId }: UserPageQuery): UserPage {
+    if (tenantId !== undefined && role !== undefined) return pageOfArray(this.tenantRoleHolders(tenantId, role), first, after);
+    const pool =
+      tenantId !== undefined
+        ? this.indexes.byTenant.get(tenantId)
+        : role !== undefined
+          ? this.indexes.byRole.get(role)
+          : this.indexes.ordered;
+    return pool ? pageOfTree(pool, first, after) : pageOfArray([], first, after);
   }
 
-  /** A new snapshot with these users replaced or added and these ids removed; this one is untouched. */
+  /**
+   * A new snapshot with these users replaced or added and the users these ids name removed; this
+   * one is untouched. An upserted user also replaces every user it has absorbed: one whose
+   * SuperTokens id is now one of its login methods (account linking).
+   */
   withChanges({ upserts, deletedIds }: UserChanges, loadedAt = this.loadedAt): UserSnapshot {
     if (upserts.length === 0 && deletedIds.length === 0) return this;
+    const { byId, byKey } = this.indexes;
+    // The last version of a user in a change set wins.
+    const latest = new Map(upserts.map((user) => [user.supertokensUserId, user]));
+    const touched = new Set<string>();
+    for (const id of deletedIds) touched.add(byKey.get(id)?.supertokensUserId ?? id);
+    for (const user of latest.values()) {
+      touched.add(user.supertokensUserId);
+      for (const key of userKeys(user)) if (byId.has(key)) touched.add(key);
+    }
+
     const next = cloneIndexes(this.indexes);
-    for (const id of deletedIds) {
+    for (const id of touched) {
       const old = next.byId.get(id);
       if (old) remove(next, old);
     }
-    // The last version of a user in a change set wins.
-    const latest = new Map(upserts.map((user) => [user.id, user]));
-    for (const user of latest.values()) {
-      const old = next.byId.get(user.id);
-      if (old) remove(next, old);
-      add(next, user);
-    }
+    for (const user of latest.values()) add(next, user);
     return new UserSnapshot(next, loadedAt);
+  }
+
+  private tenantRoleHolders(tenantId: string, role: string): readonly User[] {
+    const key = `${tenantId}\u0000${role}`;
+    let holders = this.byTenantRole.get(key);
+    if (!holders) {
+      const members = this.indexes.byTenant.get(tenantId);
+      holders = members
+        ? [...members.values()].filter((user) =>
+            user.rolesByTenant.some((entry) => entry.tenantId === tenantId && entry.roles.includes(role)),
+          )
+        : [];
+      // Remember only lists that hold someone: unknown roles must not grow the memo.
+      if (holders.length > 0) this.byTenantRole.set(key, holders);
+    }
+    return holders;
   }
 }
 
-interface MutableIndexes extends Indexes {
-  readonly byRole: Map<string, Ordered>;
+function pageOfTree(pool: Ordered, first: number, after: UserOrderKey | undefined): UserPage {
+  const users: User[] = [];
+  let hasNextPage = false;
+  for (const [key, user] of pool.entries(after)) {
+    if (after !== undefined && compareNewestFirst(key, after) === 0) continue; // strictly after
+    if (users.length === first) {
+      hasNextPage = true;
+      break;
+    }
+    users.push(user);
+  }
+  const min = pool.minKey();
+  const hasPreviousPage = after !== undefined && min !== undefined && compareNewestFirst(min, after) <= 0;
+  return { users, totalCount: pool.size, hasNextPage, hasPreviousPage };
 }
 
-/** Plain code-unit order: several times faster than sorted-btree's default, which accepts any type. */
-const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+function pageOfArray(pool: readonly User[], first: number, after: UserOrderKey | undefined): UserPage {
+  let start = 0;
+  if (after !== undefined) {
+    // First index whose user comes strictly after `after`.
+    let hi = pool.length;
+    while (start < hi) {
+      const mid = (start + hi) >>> 1;
+      if (compareNewestFirst(pool[mid]!, after) <= 0) start = mid + 1;
+      else hi = mid;
+    }
+  }
+  return {
+    users: pool.slice(start, start + first),
+    totalCount: pool.length,
+    hasNextPage: start + first < pool.length,
+    hasPreviousPage: start > 0,
+  };
+}
 
 function emptyIndexes(): MutableIndexes {
   return {
@@ -147,61 +204,79 @@ function emptyIndexes(): MutableIndexes {
     byEmail: new BTree<string, readonly User[]>(undefined, compareStrings),
     ordered: new BTree<UserOrderKey, User>(undefined, compareNewestFirst),
     byRole: new Map(),
+    byTenant: new Map(),
   };
 }
 
-/** O(1) per tree: nodes are shared until written (clone of a frozen tree is a thawed copy). */
+/** O(1) per tree: nodes are shared until written. Grouped trees are cloned when first written. */
 function cloneIndexes(indexes: Indexes): MutableIndexes {
   return {
     byId: indexes.byId.clone(),
     byKey: indexes.byKey.clone(),
     byEmail: indexes.byEmail.clone(),
     ordered: indexes.ordered.clone(),
-    // Role trees are cloned when first written (see roleTree).
     byRole: new Map(indexes.byRole),
+    byTenant: new Map(indexes.byTenant),
   };
 }
 
 const orderKey = (user: User): UserOrderKey => ({ timeJoined: user.timeJoined, id: user.id });
+const emailsOf = (user: User) => new Set(user.emails.map(normalizeEmail));
 
 function add(indexes: MutableIndexes, user: User): void {
-  indexes.byId.set(user.id, user);
-  for (const key of userKeys(user)) indexes.byKey.set(key, user);
-  const email = normalizeEmail(user.email);
-  indexes.byEmail.set(email, insertOldestFirst(indexes.byEmail.get(email) ?? [], user));
+  indexes.byId.set(user.supertokensUserId, user);
+  for (const key of userKeys(user)) {
+    // A key that is another user's own id or SuperTokens id stays theirs: after an unlink the
+    // change set may hold the unlinked user while the user it left still lists it, until that
+    // one is refreshed too.
+    const holder = indexes.byKey.get(key);
+    const ownedByOther =
+      holder !== undefined &&
+      holder.supertokensUserId !== user.supertokensUserId &&
+      (holder.id === key || holder.supertokensUserId === key);
+    if (!ownedByOther) indexes.byKey.set(key, user);
+  }
+  for (const email of emailsOf(user)) indexes.byEmail.set(email, insertOldestFirst(indexes.byEmail.get(email) ?? [], user));
   indexes.ordered.set(orderKey(user), user);
-  for (const role of user.roles) roleTree(indexes, role).set(orderKey(user), user);
+  for (const role of user.roles) writable(indexes.byRole, role).set(orderKey(user), user);
+  for (const tenantId of user.tenantIds) writable(indexes.byTenant, tenantId).set(orderKey(user), user);
 }
 
 function remove(indexes: MutableIndexes, user: User): void {
-  indexes.byId.delete(user.id);
+  indexes.byId.delete(user.supertokensUserId);
   for (const key of userKeys(user)) {
-    if (indexes.byKey.get(key)?.id === user.id) indexes.byKey.delete(key);
+    if (indexes.byKey.get(key)?.supertokensUserId === user.supertokensUserId) indexes.byKey.delete(key);
   }
-  const email = normalizeEmail(user.email);
-  const holders = (indexes.byEmail.get(email) ?? []).filter((holder) => holder.id !== user.id);
-  if (holders.length > 0) indexes.byEmail.set(email, holders);
-  else indexes.byEmail.delete(email);
+  for (const email of emailsOf(user)) {
+    const holders = (indexes.byEmail.get(email) ?? []).filter((holder) => holder.supertokensUserId !== user.supertokensUserId);
+    if (holders.length > 0) indexes.byEmail.set(email, holders);
+    else indexes.byEmail.delete(email);
+  }
   indexes.ordered.delete(orderKey(user));
-  for (const role of user.roles) {
-    const tree = roleTree(indexes, role);
-    tree.delete(orderKey(user));
-    if (tree.size === 0) indexes.byRole.delete(role);
+  for (const [groups, names] of [
+    [indexes.byRole, user.roles],
+    [indexes.byTenant, user.tenantIds],
+  ] as const) {
+    for (const name of names) {
+      const tree = writable(groups, name);
+      tree.delete(orderKey(user));
+      if (tree.size === 0) groups.delete(name);
+    }
   }
 }
 
-/** The role's tree, made writable in this change set (cloned once, from a frozen snapshot's). */
-function roleTree(indexes: MutableIndexes, role: string): Ordered {
-  let tree = indexes.byRole.get(role);
+/** The group's tree, writable in this change set (a frozen snapshot's is cloned once). */
+function writable(groups: Map<string, Ordered>, name: string): Ordered {
+  let tree = groups.get(name);
   if (!tree) tree = new BTree<UserOrderKey, User>(undefined, compareNewestFirst);
   else if (tree.isFrozen) tree = tree.clone();
   else return tree;
-  indexes.byRole.set(role, tree);
+  groups.set(name, tree);
   return tree;
 }
 
 function insertOldestFirst(holders: readonly User[], user: User): User[] {
-  const next = holders.filter((holder) => holder.id !== user.id);
+  const next = holders.filter((holder) => holder.supertokensUserId !== user.supertokensUserId);
   let at = next.length;
   while (at > 0 && compareNewestFirst(next[at - 1]!, user) < 0) at--; // the one before is newer
   next.splice(at, 0, user);

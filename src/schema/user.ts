@@ -1,7 +1,7 @@
 /** The User type and the queries that return users. */
 import { z } from 'zod';
 import { USERS_READ } from '../auth/permissions.ts';
-import type { User } from '../directory/user.ts';
+import type { LoginMethod, TenantRoles, ThirdPartyIdentity, User } from '../directory/user.ts';
 import type { UserPage } from '../directory/user-snapshot.ts';
 import { builder } from './builder.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -39,24 +39,94 @@ const cursor = z
 
 const roleName = z.string().trim().min(1, 'role must not be empty').max(255, 'role must be at most 255 characters').nullish();
 
+/** SuperTokens tenant ids: at most 64 characters, no spaces or control characters. */
+const tenantIdRule = z
+  .string()
+  .trim()
+  .min(1, 'tenantId must not be empty')
+  .max(64, 'tenantId must be at most 64 characters')
+  .regex(/^[^\s\u0000-\u001f\u007f]*$/, 'tenantId must not contain spaces or control characters');
+
+const ThirdPartyIdentityType = builder.objectRef<ThirdPartyIdentity>('ThirdPartyIdentity').implement({
+  description: 'A third-party sign-in: the provider and the user at that provider.',
+  fields: (t) => ({
+    id: t.exposeString('id', { description: 'The provider, e.g. "google".' }),
+    userId: t.exposeString('userId', { description: "The user's id at that provider." }),
+  }),
+});
+
+const LoginMethodType = builder.objectRef<LoginMethod>('LoginMethod').implement({
+  description: 'One way the user signs in: a SuperTokens recipe user linked to (or being) the user.',
+  fields: (t) => ({
+    recipeId: t.exposeString('recipeId', { description: '"emailpassword", "thirdparty" or "passwordless".' }),
+    recipeUserId: t.exposeID('recipeUserId', { description: "The recipe user's id as the SDK shows it: its external id when it has one." }),
+    supertokensUserId: t.exposeID('supertokensUserId', { description: "The recipe user's SuperTokens id." }),
+    email: t.exposeString('email', { nullable: true }),
+    phoneNumber: t.exposeString('phoneNumber', { nullable: true }),
+    thirdParty: t.field({ type: ThirdPartyIdentityType, nullable: true, resolve: (method) => method.thirdParty }),
+    tenantIds: t.exposeStringList('tenantIds', { description: 'Sorted.' }),
+    timeJoined: t.field({ type: 'DateTime', resolve: (method) => method.timeJoined }),
+    verified: t.exposeBoolean('verified', {
+      description: 'Its email is verified (a login method without an email, a phone number, counts as verified, as in SuperTokens).',
+    }),
+  }),
+});
+
+const TenantRolesType = builder.objectRef<TenantRoles>('TenantRoles').implement({
+  fields: (t) => ({
+    tenantId: t.exposeString('tenantId'),
+    roles: t.exposeStringList('roles', { description: 'Distinct role names, sorted.' }),
+  }),
+});
+
 export const UserType = builder.objectRef<User>('User').implement({
-  description: 'A SuperTokens user of the configured app.',
+  description: 'A SuperTokens user of the configured app: a primary user with every login method linked to it, as getUser returns it.',
   // Whatever field leads here, reading a user needs users:read or being that user. Checked once
   // per user (scope-auth's isTypeOf) rather than once per field: a refused user is null, with one
   // error. The root fields check the same rule first, with a clearer error.
   ...userNeedsPermissionOrSelf(USERS_READ),
   runScopesOnType: true,
   fields: (t) => ({
-    id: t.exposeID('id'),
-    email: t.exposeString('email', { ...personal }),
-    timeJoined: t.field({ type: 'DateTime', resolve: (user) => user.timeJoined }),
+    id: t.exposeID('id', { description: "The user's id as the SDK shows it: its external id when it has one, else supertokensUserId." }),
+    supertokensUserId: t.exposeID('supertokensUserId', { description: 'The SuperTokens id of the primary (or only) login method.' }),
+    isPrimaryUser: t.exposeBoolean('isPrimaryUser'),
+    email: t.exposeString('email', {
+      ...personal,
+      description: 'The email of the earliest login method that has one; null when none has (a phone-only user).',
+    }),
+    emails: t.exposeStringList('emails', { ...personal, description: "Every login method's email, distinct and sorted." }),
+    phoneNumbers: t.exposeStringList('phoneNumbers', { ...personal, description: 'Distinct and sorted.' }),
+    thirdParty: t.field({
+      ...personal,
+      type: [ThirdPartyIdentityType],
+      description: 'Sorted by provider, then user id.',
+      resolve: (user) => user.thirdParty,
+    }),
+    loginMethods: t.field({
+      ...personal,
+      type: [LoginMethodType],
+      description: 'Earliest first (timeJoined, then SuperTokens id).',
+      resolve: (user) => user.loginMethods,
+    }),
+    tenantIds: t.exposeStringList('tenantIds', { description: "The union of the login methods' tenants, sorted." }),
+    timeJoined: t.field({
+      type: 'DateTime',
+      description: "The earliest of the login methods' timeJoined.",
+      resolve: (user) => user.timeJoined,
+    }),
     lastActive: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'When SuperTokens last saw a session of this user; null if never.',
       resolve: (user) => user.lastActive,
     }),
-    roles: t.exposeStringList('roles', { description: 'Distinct role names, sorted.' }),
+    roles: t.exposeStringList('roles', { description: 'Distinct role names over every tenant, sorted.' }),
+    rolesByTenant: t.field({
+      type: [TenantRolesType],
+      description: 'The tenants in which the user holds roles, sorted by tenant.',
+      resolve: (user) => user.rolesByTenant,
+    }),
+    permissions: t.exposeStringList('permissions', { description: "What the user's roles grant, distinct and sorted." }),
     metadata: t.field({
       type: 'JSON',
       ...personal,
@@ -95,7 +165,7 @@ builder.queryFields((t) => ({
   user: t.field({
     type: UserType,
     nullable: true,
-    description: 'The user with this id; null when there is none.',
+    description: "The user this id names: its id, its SuperTokens id, or any login method's SuperTokens or external id; null when none.",
     args: { id: t.arg.id({ required: true }).validate(userIdInput) },
     ...needsPermissionOrSelf(USERS_READ, (args: { id: string }) => ({ self: args.id })),
     resolve: (_root, { id }, { loaders }) => loaders.userById.load(id),
@@ -104,10 +174,22 @@ builder.queryFields((t) => ({
   userByEmail: t.field({
     type: UserType,
     nullable: true,
-    description: 'The user holding this email (trimmed and lower-cased first); the oldest if several do.',
+    description:
+      'The user holding this email (trimmed and lower-cased first) through a login method in this tenant: the primary user, else the oldest.',
+    args: {
+      email: t.arg.string({ required: true }).validate(email),
+      tenantId: t.arg.string({ required: true, defaultValue: 'public' }).validate(tenantIdRule),
+    },
+    ...needsPermissionOrSelf(USERS_READ, (args: { email: string }) => ({ selfEmail: args.email })),
+    resolve: (_root, args, { loaders }) => loaders.userByEmail.load({ email: args.email, tenantId: args.tenantId }),
+  }),
+
+  usersByEmail: t.field({
+    type: [UserType],
+    description: 'Every user holding this email (trimmed and lower-cased first) through any login method, in any tenant; oldest first.',
     args: { email: t.arg.string({ required: true }).validate(email) },
     ...needsPermissionOrSelf(USERS_READ, (args: { email: string }) => ({ selfEmail: args.email })),
-    resolve: (_root, args, { loaders }) => loaders.userByEmail.load(args.email),
+    resolve: (_root, args, { loaders }) => loaders.usersByEmail.load(args.email),
   }),
 
   users: t.field({
@@ -116,7 +198,8 @@ builder.queryFields((t) => ({
     args: {
       first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE, validate: pageSize }),
       after: t.arg.string().validate(cursor),
-      role: t.arg.string({ description: 'Only users holding this role.' }).validate(roleName),
+      role: t.arg.string({ description: 'Only users holding this role (in tenantId, when given).' }).validate(roleName),
+      tenantId: t.arg.string({ description: 'Only users with a login method in this tenant.' }).validate(tenantIdRule.nullish()),
     },
     ...needsPermission(USERS_READ),
     resolve: (_root, args, { loaders }) =>
@@ -124,6 +207,7 @@ builder.queryFields((t) => ({
         first: args.first ?? DEFAULT_PAGE_SIZE,
         after: args.after ?? undefined,
         role: args.role ?? undefined,
+        tenantId: args.tenantId ?? undefined,
       }),
   }),
 }));

@@ -108,10 +108,10 @@ export class ChangeFeed {
         stats.reloads++;
       } else {
         const found = await fetchUsers(ids);
-        const foundIds = new Set(found.map((user) => user.id));
+        const foundIds = new Set(found.map((user) => user.supertokensUserId));
         const gone = cache.snapshot
           .usersNamedBy(ids)
-          .map((user) => user.id)
+          .map((user) => user.supertokensUserId)
           .filter((id) => !foundIds.has(id));
         cache.apply({ upserts: found, deletedIds: gone });
       }

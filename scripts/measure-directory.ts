@@ -1,0 +1,126 @@
+/**
+ * `npm run measure -- [server-url] [users]`: how fast the directory reads SuperTokens' tables.
+ *
+ * Creates a throwaway database on the server (default: postgres://postgres@127.0.0.1:5432/postgres),
+ * writes `users` synthetic users into core 11's tables (default 20000; see supertokens-bulk.ts),
+ * applies our migrations and ANALYZE, then reports:
+ * - the plans of a by-id lookup (100 ids of every kind) and a by-email lookup, with any
+ *   sequential scan called out;
+ * - the median time of lookups, of a full load through the repository, and of a whole
+ *   UserCache.reload (load + snapshot).
+ * Drops its database at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { connectDatabase } from '../src/db/connect.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../src/db/supertokens-bulk.ts';
+import { createSuperTokensTables } from '../src/db/supertokens.ts';
+import { createUserRepository, userQueries } from '../src/db/user-repository.ts';
+import { UserCache } from '../src/directory/user-cache.ts';
+import { createLogger } from '../src/logger.ts';
+
+const serverUrl = process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const count = Number(process.argv[3] ?? 20_000);
+const RUNS = 5;
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function median(runs: number, task: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await task();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)]! * 10) / 10;
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/** Tables with a row (or more) per user: scanning one whole costs O(users). */
+const PER_USER_TABLES = new Set(['app_id_to_user_id', 'all_auth_recipe_users', 'emailpassword_users', 'thirdparty_users',
+  'passwordless_users', 'userid_mapping', 'user_metadata', 'user_roles', 'user_last_active', 'emailverification_verified_emails']);
+
+function scans(node: PlanNode, found: string[] = []): string[] {
+  if (node['Relation Name']) {
+    found.push(`${node['Node Type']} on ${node['Relation Name']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`);
+  }
+  for (const child of node.Plans ?? []) scans(child, found);
+  return found;
+}
+
+const name = `usergraph_measure_${randomBytes(4).toString('hex')}`;
+const url = new URL(serverUrl);
+url.pathname = `/${name}`;
+await admin(`CREATE DATABASE ${name}`);
+const db = connectDatabase({ url: url.toString(), poolSize: 4 });
+try {
+  const any = db as any;
+  const started = performance.now();
+  await createSuperTokensTables(any);
+  await seedSyntheticUsers(any, { count });
+  await migrateToLatest(any);
+  console.log(`seeded ${count} users (+${count / 10} linked login methods) and migrated in ${Math.round(performance.now() - started)} ms`);
+
+  const ids = Array.from({ length: 25 }, (_, k) => [
+    syntheticUserId(7 * k + 1), // a plain user's SuperTokens id
+    `ext-${5 * (k + 1)}`, // an external id
+    syntheticUserId(10 * (k + 1)), // a primary user's id
+    syntheticLinkedId(10 * (k + 1)), // a login method linked to a primary user
+  ]).flat();
+  const emails = Array.from({ length: 100 }, (_, k) => `user${37 * k + 3}@example.com`);
+  const queries = userQueries(db, 'public');
+
+  for (const [label, query] of [
+    ['by id (1 id)', queries.byIds(ids.slice(3, 4))],
+    ['by id (100 ids of every kind)', queries.byIds(ids)],
+    ['by email (100 emails)', queries.byEmails(emails)],
+  ] as const) {
+    const [row] = await query.explain('json', sql`analyze, buffers`);
+    const plan = (row as { 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> })['QUERY PLAN'][0]!;
+    const found = scans(plan.Plan);
+    const sequential = found.filter((scan) => scan.startsWith('Seq Scan') && PER_USER_TABLES.has(scan.split(' ')[3]!));
+    console.log(`\nplan ${label}: execution ${plan['Execution Time']} ms`);
+    for (const scan of [...new Set(found)]) console.log(`  ${scan}`);
+    console.log(sequential.length === 0 ? '  no sequential scan of a per-user table' : `  SEQUENTIAL SCANS OF PER-USER TABLES: ${sequential.join('; ')}`);
+  }
+
+  const logger = createLogger('warn');
+  const repository = createUserRepository(db, { appId: 'public', batchSize: 5000, logger });
+  const byIds = await repository.findUsersByIds(ids);
+  console.log(`\nfindUsersByIds(1 id): median ${await median(RUNS, () => repository.findUsersByIds(ids.slice(3, 4)))} ms`);
+  console.log(`findUsersByIds(100 ids) finds ${byIds.length} users: median ${await median(RUNS, () => repository.findUsersByIds(ids))} ms`);
+  const many = Array.from({ length: 500 }, (_, k) => syntheticUserId(37 * k + 1));
+  console.log(`findUsersByIds(500 ids): median ${await median(RUNS, () => repository.findUsersByIds(many))} ms`);
+  console.log(`findUsersByEmails(100 emails): median ${await median(RUNS, () => repository.findUsersByEmails(emails))} ms`);
+
+  let loaded = 0;
+  const load = await median(3, async () => {
+    loaded = 0;
+    for await (const batch of repository.streamAllUsers()) loaded += batch.length;
+  });
+  console.log(`full load through the repository: ${loaded} users, median ${load} ms`);
+  const cache = new UserCache(() => repository.streamAllUsers(), { absentTtlMs: 0, logger });
+  const reload = await median(3, () => cache.reload());
+  console.log(`UserCache.reload (load + snapshot): ${cache.snapshot.size} users, median ${reload} ms`);
+  console.log(`fingerprint: median ${await median(3, () => repository.fingerprint())} ms`);
+} finally {
+  await db.destroy();
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
