@@ -46,29 +46,46 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
   const snapshot: UserSnapshot = cache.snapshot;
   const stats: LookupStats = { cacheHits: 0, databaseLookups: 0, databaseQueries: 0 };
 
+  /**
+   * The directory first; the keys it misses (and has not seen the database deny lately) go to the
+   * database in one query. What is found joins the directory; what is not is remembered as absent.
+   */
+  async function lookUp<V>(keys: readonly string[], way: LookupWay<V>): Promise<Map<string, V>> {
+    const found = new Map<string, V>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const value = way.inSnapshot(key);
+      if (value !== undefined) found.set(key, value);
+      else if (!way.knownAbsent(key)) missing.push(key);
+    }
+    stats.cacheHits += keys.length - missing.length;
+    if (missing.length === 0) return found;
+    stats.databaseLookups += missing.length;
+    stats.databaseQueries += 1;
+    const fetched = await way.fetch(missing);
+    cache.apply({ upserts: fetched, deletedIds: [] });
+    const inFetched = way.finderIn(fetched);
+    for (const key of missing) {
+      const value = inFetched(key);
+      if (value !== undefined) found.set(key, value);
+      else way.rememberAbsent(key);
+    }
+    return found;
+  }
+
   const userById: DataLoader<string, User | null> = new DataLoader(
     async (ids) => {
-      const found = new Map<string, User>();
-      const missing: string[] = [];
-      for (const id of ids) {
-        const user = snapshot.getById(id);
-        if (user) found.set(id, user);
-        else if (!cache.isKnownAbsentId(id)) missing.push(id);
-      }
-      stats.cacheHits += ids.length - missing.length;
-      if (missing.length > 0) {
-        stats.databaseLookups += missing.length;
-        stats.databaseQueries += 1;
-        const fetched = await fetchMissing.findUsersByIds(missing);
-        cache.apply({ upserts: fetched, deletedIds: [] });
-        // Which fetched user each missing id names (an id may name a user by any of its keys).
-        const byKey = keyIndex(fetched);
-        for (const id of missing) {
-          const user = byKey.get(id);
-          if (user) found.set(id, user);
-          else cache.rememberAbsentId(id);
-        }
-      }
+      const found = await lookUp(ids, {
+        inSnapshot: (id) => snapshot.getById(id),
+        knownAbsent: (id) => cache.isKnownAbsentId(id),
+        fetch: (missing) => fetchMissing.findUsersByIds(missing),
+        // An id may name a fetched user by any of its keys.
+        finderIn: (fetched) => {
+          const byKey = keyIndex(fetched);
+          return (id) => byKey.get(id);
+        },
+        rememberAbsent: (id) => cache.rememberAbsentId(id),
+      });
       // No priming of the email loaders here: an email may have other holders than this user.
       return ids.map((id) => found.get(id) ?? null);
     },
@@ -78,25 +95,14 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
   const usersByEmail: DataLoader<string, readonly User[]> = new DataLoader(
     async (rawEmails) => {
       const emails = rawEmails.map(normalizeEmail);
-      const found = new Map<string, readonly User[]>();
-      const missing: string[] = [];
-      for (const email of emails) {
-        const holders = snapshot.getByEmail(email);
-        if (holders.length > 0) found.set(email, holders);
-        else if (!cache.isKnownAbsentEmail(email)) missing.push(email);
-      }
-      stats.cacheHits += emails.length - missing.length;
-      if (missing.length > 0) {
-        stats.databaseLookups += missing.length;
-        stats.databaseQueries += 1;
-        const fetched = await fetchMissing.findUsersByEmails(missing);
-        cache.apply({ upserts: fetched, deletedIds: [] });
-        for (const email of missing) {
-          const holders = fetched.filter((user) => user.emails.some((held) => normalizeEmail(held) === email)).sort(compareOldestFirst);
-          if (holders.length > 0) found.set(email, holders);
-          else cache.rememberAbsentEmail(email);
-        }
-      }
+      const found = await lookUp<readonly User[]>(emails, {
+        inSnapshot: (email) => nonEmpty(snapshot.getByEmail(email)),
+        knownAbsent: (email) => cache.isKnownAbsentEmail(email),
+        fetch: (missing) => fetchMissing.findUsersByEmails(missing),
+        finderIn: (fetched) => (email) =>
+          nonEmpty(fetched.filter((user) => user.emails.some((held) => normalizeEmail(held) === email)).sort(compareOldestFirst)),
+        rememberAbsent: (email) => cache.rememberAbsentEmail(email),
+      });
       return emails.map((email) => {
         const holders = found.get(email) ?? [];
         for (const user of holders) userById.prime(user.id, user);
@@ -127,9 +133,23 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
   };
 }
 
+/** How one loader finds its values: in the snapshot, or among the users the database returned. */
+interface LookupWay<V> {
+  inSnapshot(key: string): V | undefined;
+  knownAbsent(key: string): boolean;
+  fetch(missing: readonly string[]): Promise<readonly User[]>;
+  /** A finder over the users one query returned (built once per query). */
+  finderIn(fetched: readonly User[]): (key: string) => V | undefined;
+  rememberAbsent(key: string): void;
+}
+
 /** Every id of these users, mapped to its user. */
 function keyIndex(users: readonly User[]): Map<string, User> {
   const index = new Map<string, User>();
   for (const user of users) for (const key of userKeys(user)) index.set(key, user);
   return index;
+}
+
+function nonEmpty<T>(list: readonly T[]): readonly T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
