@@ -292,8 +292,8 @@ function verified(rel: (table: string) => string, appMatch: string, recipeUserId
 
 /**
  * A user's roles, from one scan of its user_roles rows (each joined to its role's permissions):
- * the distinct roles, the distinct {tenant, role} pairs (a two-dimensional text array), and the
- * distinct permissions. Aggregated
+ * the distinct roles, the distinct {tenant, role} pairs (a two-dimensional text array), the
+ * distinct permissions, and the distinct {tenant, permission} pairs. Aggregated
  * in a LATERAL with a FROM, so that it runs once per user and many rows never multiply the user.
  */
 function rolesOf(from: string, where: string, tenant: string): string {
@@ -304,7 +304,11 @@ function rolesOf(from: string, where: string, tenant: string): string {
       COALESCE(
         array_agg(DISTINCT rp.permission::text COLLATE "C" ORDER BY rp.permission::text COLLATE "C") FILTER (WHERE rp.permission IS NOT NULL),
         '{}'
-      ) AS permissions
+      ) AS permissions,
+      COALESCE(
+        array_agg(DISTINCT ARRAY[${tenant}::text, rp.permission::text]) FILTER (WHERE rp.permission IS NOT NULL),
+        '{}'
+      ) AS tenant_permissions
     FROM ${from}
     WHERE ${where} AND ur.role IS NOT NULL`;
 }
@@ -332,7 +336,8 @@ function multitenantSql(rel: (table: string) => string): string[] {
       rl.roles,
       rl.tenant_roles,
       rl.permissions,
-      la.last_active_time
+      la.last_active_time,
+      rl.tenant_permissions
     FROM app_id_to_user_id u
     LEFT JOIN userid_mapping um ON um.app_id = u.app_id AND um.supertokens_user_id = u.user_id
     -- the key SuperTokens files metadata and roles under: the external id when there is one
@@ -442,7 +447,8 @@ function legacySql(rel: (table: string) => string): string[] {
       rl.roles,
       rl.tenant_roles,
       rl.permissions,
-      la.last_active_time
+      la.last_active_time,
+      rl.tenant_permissions
     FROM (
       SELECT
         rec.user_id AS recipe_user_id,

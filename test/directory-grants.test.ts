@@ -17,13 +17,17 @@ import { schema } from '../src/schema/index.ts';
 
 const today: User = domainUser('u1', 0, { roles: ['editor', 'viewer'], rolesByTenant: [], permissions: [] });
 
-/** Editor in tenant a, viewer in tenant b; permissions over both. */
+/** Editor (posts:edit) in tenant a, viewer (users:read) in tenant b. */
 const withTenants = {
   ...today,
   permissions: ['posts:edit', 'users:read'],
   rolesByTenant: [
     { tenantId: 'a', roles: ['editor'] },
     { tenantId: 'b', roles: ['viewer'] },
+  ],
+  permissionsByTenant: [
+    { tenantId: 'a', permissions: ['posts:edit'] },
+    { tenantId: 'b', permissions: ['users:read'] },
   ],
 } as User;
 
@@ -40,12 +44,12 @@ describe('directory grants', () => {
     expect(directoryRolesInTenant(withTenants, 'elsewhere')).toEqual([]);
   });
 
-  it('tells a permission per tenant only when the record makes it certain', () => {
+  it('tells a permission per tenant from what the roles held there grant', () => {
     expect(directoryHoldsInTenant(withTenants, 'billing:admin', 'a')).toBe(false); // held nowhere
     expect(directoryHoldsInTenant(withTenants, 'users:read', 'elsewhere')).toBe(false); // no role there
-    expect(directoryHoldsInTenant(withTenants, 'users:read', 'a')).toBeUndefined(); // which role grants it?
-    const oneTenant = { ...withTenants, rolesByTenant: [{ tenantId: 'a', roles: ['editor', 'viewer'] }] } as User;
-    expect(directoryHoldsInTenant(oneTenant, 'users:read', 'a')).toBe(true); // every role is held there
+    expect(directoryHoldsInTenant(withTenants, 'users:read', 'a')).toBe(false); // granted in b only
+    expect(directoryHoldsInTenant(withTenants, 'users:read', 'b')).toBe(true);
+    expect(directoryHoldsInTenant(withTenants, 'posts:edit', 'a')).toBe(true);
   });
 });
 
@@ -143,15 +147,16 @@ describe('hasRole / hasPermission with a tenant', () => {
     });
   });
 
-  it('answers roles per tenant from the record, and says NOT_SUPPORTED rather than guess a permission', async () => {
+  it('answers roles and permissions per tenant from the record', async () => {
     expect(await ask('{ hasRole(userId: "u1", role: "editor", tenantId: "a") }', today)).toEqual({ data: { hasRole: false }, codes: [] });
-    expect(await ask('{ hasRole(userId: "u1", role: "editor", tenantId: "a") }', withTenants)).toEqual({
-      data: { hasRole: true },
+    expect(await ask('{ hasPermission(userId: "u1", permission: "users:read", tenantId: "a") }', withTenants)).toEqual({
+      data: { hasPermission: false },
       codes: [],
     });
-    expect((await ask('{ hasPermission(userId: "u1", permission: "users:read", tenantId: "a") }', withTenants)).codes).toEqual([
-      'NOT_SUPPORTED',
-    ]);
+    expect(await ask('{ hasPermission(userId: "u1", permission: "users:read", tenantId: "b") }', withTenants)).toEqual({
+      data: { hasPermission: true },
+      codes: [],
+    });
   });
 
   it('answers over every tenant without one', async () => {

@@ -88,6 +88,7 @@ function emailPasswordUser(fields: {
     timeJoined,
     rolesByTenant,
     permissions: [],
+    permissionsByTenant: [],
     ...rest,
   };
 }
@@ -133,6 +134,7 @@ describe('user_full_view through the repository', () => {
         roles: ['admin', 'editor'],
         rolesByTenant: [{ tenantId: 'public', roles: ['admin', 'editor'] }],
         permissions: [],
+        permissionsByTenant: [],
         metadata: { plan: 'pro', profile: { name: 'Ada', tags: ['math', 1] } },
         version: aVersion,
       },
@@ -182,6 +184,26 @@ describe('user_full_view through the repository', () => {
     expect(user?.roles).toEqual(sorted);
     expect(user?.rolesByTenant).toEqual([{ tenantId: 't1', roles: sorted }]);
     expect(user?.permissions).toEqual(['p,2', 'p{1}']);
+    expect(user?.permissionsByTenant).toEqual([{ tenantId: 't1', permissions: ['p,2', 'p{1}'] }]);
+  });
+
+  it('tells what the roles held in each tenant grant there', async () => {
+    const db = testDb.db;
+    await createRole(db, 'writer', ['posts:edit', 'posts:read']);
+    await createRole(db, 'reader', ['posts:read']);
+    const id = await signUpEmailPassword(db, { email: 'grants@example.com', timeJoined: JOINED });
+    await addUserRole(db, id, 'writer', 't1');
+    await addUserRole(db, id, 'reader', 'public');
+    await addUserRole(db, id, 'no-permissions', 'public');
+    const { repo } = openRepository();
+
+    const [user] = await repo.findUsersByIds([id]);
+
+    expect(user?.permissions).toEqual(['posts:edit', 'posts:read']);
+    expect(user?.permissionsByTenant).toEqual([
+      { tenantId: 'public', permissions: ['posts:read'] },
+      { tenantId: 't1', permissions: ['posts:edit', 'posts:read'] },
+    ]);
   });
 
   it.each(['{not json', '[1,2]', '"text"', 'null'])(
@@ -327,6 +349,7 @@ describe('user_full_view through the repository', () => {
       'tenant_roles',
       'permissions',
       'last_active_time',
+      'tenant_permissions',
     ]);
   });
 });

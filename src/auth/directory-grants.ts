@@ -16,14 +16,7 @@ export function directoryRolesInTenant(user: User, tenantId: string): readonly s
   return user.rolesByTenant.find((entry) => entry.tenantId === tenantId)?.roles ?? [];
 }
 
-/**
- * Whether the user holds a permission in one tenant: through a role held there. The record keeps
- * permissions over all tenants only, so the answer is certain when the permission is held nowhere,
- * when no role is held in that tenant, or when every role is; otherwise undefined (unknown).
- */
-export function directoryHoldsInTenant(user: User, permission: string, tenantId: string): boolean | undefined {
-  const inTenant = directoryRolesInTenant(user, tenantId);
-  if (!directoryPermissions(user).includes(permission) || inTenant.length === 0) return false;
-  if (directoryRoles(user).every((role) => inTenant.includes(role))) return true;
-  return undefined;
+/** Whether the user's roles in one tenant grant this permission there. */
+export function directoryHoldsInTenant(user: User, permission: string, tenantId: string): boolean {
+  return user.permissionsByTenant.find((entry) => entry.tenantId === tenantId)?.permissions.includes(permission) ?? false;
 }

@@ -39,6 +39,8 @@ export interface UserFullViewTable {
   roles: string[];
   /** Distinct {tenant_id, role} pairs (a two-dimensional text array), in no particular order. */
   tenant_roles: string[][];
+  /** Distinct {tenant, permission} pairs granted by the user's roles in that tenant. */
+  tenant_permissions: string[][];
   /** Distinct, sorted. */
   permissions: string[];
   last_active_time: Int8 | null;

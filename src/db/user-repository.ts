@@ -9,7 +9,6 @@ import {
   compareStrings,
   distinctSorted,
   type LoginMethod,
-  type TenantRoles,
   type ThirdPartyIdentity,
   type User,
 } from '../directory/user.ts';
@@ -128,6 +127,7 @@ const SELECTED_COLUMNS = [
   'metadata_invalid',
   'roles',
   'tenant_roles',
+  'tenant_permissions',
   'permissions',
   'last_active_time',
 ] as const;
@@ -173,7 +173,14 @@ export function rowToUser(row: MappedRow, logger: Logger): User | null {
     timeJoined,
     lastActive: row.last_active_time === null ? null : parseEpochMs(row.last_active_time),
     roles: Object.freeze(stringList(row.roles)),
-    rolesByTenant: Object.freeze(toRolesByTenant(row.tenant_roles)),
+    rolesByTenant: Object.freeze(
+      byTenant(row.tenant_roles).map(([tenantId, roles]) => Object.freeze({ tenantId, roles: Object.freeze(roles) })),
+    ),
+    permissionsByTenant: Object.freeze(
+      byTenant(row.tenant_permissions).map(([tenantId, permissions]) =>
+        Object.freeze({ tenantId, permissions: Object.freeze(permissions) }),
+      ),
+    ),
     permissions: Object.freeze(stringList(row.permissions)),
     metadata: Object.freeze(metadata),
     version: row.version,
@@ -209,17 +216,16 @@ function distinctThirdParty(methods: readonly LoginMethod[]): ThirdPartyIdentity
 }
 
 /** [tenant, role] pairs grouped by tenant: tenants sorted, each one's roles distinct and sorted. */
-function toRolesByTenant(pairs: unknown): TenantRoles[] {
-  const byTenant = new Map<string, string[]>();
+/** {tenant, value} pairs (a two-dimensional text array) → [tenant, distinct sorted values], by tenant. */
+function byTenant(pairs: unknown): Array<[string, string[]]> {
+  const grouped = new Map<string, string[]>();
   for (const pair of Array.isArray(pairs) ? pairs : []) {
     if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') continue;
-    const roles = byTenant.get(pair[0]);
-    if (roles) roles.push(pair[1]);
-    else byTenant.set(pair[0], [pair[1]]);
+    const values = grouped.get(pair[0]);
+    if (values) values.push(pair[1]);
+    else grouped.set(pair[0], [pair[1]]);
   }
-  return [...byTenant.keys()]
-    .sort(compareStrings)
-    .map((tenantId) => Object.freeze({ tenantId, roles: Object.freeze(distinctSorted(byTenant.get(tenantId)!)) }));
+  return [...grouped.keys()].sort(compareStrings).map((tenantId) => [tenantId, distinctSorted(grouped.get(tenantId)!)]);
 }
 
 function stringList(value: unknown): string[] {

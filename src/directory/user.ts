@@ -28,6 +28,13 @@ export interface LoginMethod {
   readonly verified: boolean;
 }
 
+/** What a user's roles in one tenant grant there. */
+export interface TenantPermissions {
+  readonly tenantId: string;
+  /** Distinct, sorted. */
+  readonly permissions: readonly string[];
+}
+
 export interface TenantRoles {
   readonly tenantId: string;
   /** Distinct and sorted. */
@@ -60,6 +67,8 @@ export interface User {
   readonly roles: readonly string[];
   /** The tenants in which the user holds roles, sorted by tenant. */
   readonly rolesByTenant: readonly TenantRoles[];
+  /** The tenants in which the user's roles grant permissions, sorted by tenant. */
+  readonly permissionsByTenant: readonly TenantPermissions[];
   /** What the user's roles grant, distinct and sorted. */
   readonly permissions: readonly string[];
   readonly metadata: Readonly<Record<string, unknown>>;

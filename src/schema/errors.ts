@@ -26,12 +26,6 @@ export class InvalidCredentialsError extends GraphQLError {
 }
 
 /** An answer the directory cannot give yet, said plainly rather than guessed. */
-export class NotSupportedError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'NOT_SUPPORTED' } });
-  }
-}
-
 export class ForbiddenError extends GraphQLError {
   constructor(message = 'These credentials do not allow this operation.') {
     super(message, { extensions: { code: 'FORBIDDEN' } });

@@ -1,7 +1,7 @@
 /**
  * hasRole / hasPermission: role checks for other services, answered from the directory through
- * the request's loaders. Without tenantId: in any tenant. With it: in that tenant, as far as the
- * directory's record can tell (NOT_SUPPORTED otherwise, never a guess).
+ * the request's loaders. Without tenantId: in any tenant. With it: the roles held in that tenant,
+ * and what those roles grant.
  */
 import { z } from 'zod';
 import {
@@ -12,7 +12,6 @@ import {
 } from '../auth/directory-grants.ts';
 import { USERS_READ } from '../auth/permissions.ts';
 import { builder } from './builder.ts';
-import { NotSupportedError } from './errors.ts';
 import { needsPermissionOrSelf } from './rules.ts';
 import { userIdInput } from './user.ts';
 
@@ -22,11 +21,6 @@ const tenantId = z
   .string()
   .regex(/^[a-z0-9-]{1,64}$/, 'tenantId must be a SuperTokens tenant id: 1 to 64 of a-z, 0-9 and -')
   .nullish();
-
-const perTenantUnknown = () =>
-  new NotSupportedError(
-    "The directory keeps this user's permissions over all tenants, and more than one role could grant it here; ask without tenantId.",
-  );
 
 builder.queryFields((t) => ({
   hasRole: t.boolean({
@@ -58,9 +52,7 @@ builder.queryFields((t) => ({
       const user = await loaders.userById.load(args.userId);
       if (!user) return false;
       if (args.tenantId == null) return directoryPermissions(user).includes(args.permission);
-      const held = directoryHoldsInTenant(user, args.permission, args.tenantId);
-      if (held === undefined) throw perTenantUnknown();
-      return held;
+      return directoryHoldsInTenant(user, args.permission, args.tenantId);
     },
   }),
 }));

@@ -35,6 +35,7 @@ export function domainUser(id: string, timeJoined: number, overrides: Partial<Us
     roles,
     rolesByTenant: roles.length > 0 ? [{ tenantId: 'public', roles }] : [],
     permissions: [],
+    permissionsByTenant: [],
     metadata: {},
     version: id,
     ...overrides,
