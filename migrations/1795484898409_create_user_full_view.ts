@@ -12,7 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // defensively: anything that is not a JSON object becomes NULL (and then '{}').
   await sql`
     CREATE FUNCTION usergraph_json_object_or_null(raw text) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    -- PARALLEL UNSAFE: the EXCEPTION block is a subtransaction, which a parallel plan refuses
+    -- ("cannot start subtransactions during a parallel operation"): no parallel plan may call it.
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $$
     DECLARE
       parsed jsonb;
     BEGIN

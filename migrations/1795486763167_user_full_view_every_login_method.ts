@@ -129,7 +129,9 @@ async function existingTables(db: Kysely<any>, tables: readonly string[]): Promi
 async function createJsonObjectFunction(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE OR REPLACE FUNCTION usergraph_json_object_or_null(raw text) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    -- PARALLEL UNSAFE: the EXCEPTION block is a subtransaction, which a parallel plan refuses
+    -- ("cannot start subtransactions during a parallel operation"): no parallel plan may call it.
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $$
     DECLARE
       parsed jsonb;
     BEGIN
