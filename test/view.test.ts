@@ -16,6 +16,7 @@ import {
 import { createUserRepository, type UserRepository } from '../src/db/user-repository.ts';
 import { fingerprintOf, sameFingerprint } from '../src/directory/fingerprint.ts';
 import type { User } from '../src/directory/user.ts';
+import { domainUser } from './support/domain.ts';
 import { captureLogs } from './support/logs.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 
@@ -62,35 +63,9 @@ function emailPasswordUser(fields: {
   metadata: Record<string, unknown>;
   version: unknown;
 }) {
-  const { id, email, timeJoined, rolesByTenant = [], ...rest } = fields;
-  return {
-    id,
-    supertokensUserId: id,
-    isPrimaryUser: false,
-    email,
-    emails: [email],
-    phoneNumbers: [],
-    thirdParty: [],
-    loginMethods: [
-      {
-        recipeId: 'emailpassword',
-        recipeUserId: id,
-        supertokensUserId: id,
-        email,
-        phoneNumber: null,
-        thirdParty: null,
-        tenantIds: ['public'],
-        timeJoined,
-        verified: false,
-      },
-    ],
-    tenantIds: ['public'],
-    timeJoined,
-    rolesByTenant,
-    permissions: [],
-    permissionsByTenant: [],
-    ...rest,
-  };
+  const { id, timeJoined, rolesByTenant = [], version, ...rest } = fields;
+  // `version` is a matcher here (the md5 of the row), not a string.
+  return { ...domainUser(id, timeJoined, { ...rest, rolesByTenant }), version };
 }
 
 /** Warnings and worse (pino: warn is 40). */
