@@ -13,7 +13,8 @@ import { parseConfig } from '../src/config.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';
-import { percentile, printTable, seedUsers, withScratchDatabase } from './support/scratch.ts';
+import { seedSyntheticUsers, syntheticUserKey } from '../supertokens-standin/synthetic-users.ts';
+import { percentile, printTable, withScratchDatabase } from './support/scratch.ts';
 
 const env = process.env; // a script's own knobs; the service's config still goes through parseConfig
 const USERS = Number(env.BENCH_USERS ?? 10_000);
@@ -23,9 +24,10 @@ const RATES = (env.BENCH_RATES ?? '50,200,500').split(',').map(Number);
 async function main() {
   const logger = createLogger('warn');
   await withScratchDatabase(env.BENCH_DATABASE_URL, logger, async (databaseUrl, db) => {
-    const ids = await seedUsers(db as unknown as Kysely<any>, USERS);
+    await seedSyntheticUsers(db as unknown as Kysely<any>, { count: USERS });
+    const ids = Array.from({ length: USERS }, (_, i) => syntheticUserKey(i + 1));
     const config = parseConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DRIFT_CHECK_INTERVAL_MS: '0' });
-    const service = createService(config, db, logger, databaseUrl);
+    const service = createService({ config, db, databaseUrl, logger });
     await service.start();
 
     // The load comes from a pool of its own, as it would from the application's servers.

@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely';
 import { parseConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';
-import { printTable, seedUsers, withScratchDatabase } from './support/scratch.ts';
+import { seedSyntheticUsers } from '../supertokens-standin/synthetic-users.ts';
+import { printTable, withScratchDatabase } from './support/scratch.ts';
 
 const env = process.env; // a script's own knobs
 const SIZES = (env.BENCH_LOAD_SIZES ?? '10000,100000').split(',').map(Number);
@@ -18,8 +19,7 @@ async function main() {
   const rows: string[][] = [];
   for (const size of SIZES) {
     await withScratchDatabase(env.BENCH_DATABASE_URL, logger, async (databaseUrl, db) => {
-      await seedUsers(db as unknown as Kysely<any>, size);
-      await sql`ANALYZE`.execute(db);
+      await seedSyntheticUsers(db as unknown as Kysely<any>, { count: size });
 
       global.gc?.();
       const floorStart = performance.now();
@@ -31,13 +31,13 @@ async function main() {
       global.gc?.();
       const heapBefore = process.memoryUsage().heapUsed;
       const config = parseConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', CHANGE_LISTENER: 'false', DRIFT_CHECK_INTERVAL_MS: '0' });
-      const service = createService(config, db, logger, databaseUrl);
+      const service = createService({ config, db, databaseUrl, logger });
       const loadStart = performance.now();
       await service.start();
       const loadMs = performance.now() - loadStart;
       global.gc?.();
       const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-      if (service.cache.snapshot.size !== count) throw new Error(`loaded ${service.cache.snapshot.size} of ${count}`);
+      if (service.directory.snapshot.size !== count) throw new Error(`loaded ${service.directory.snapshot.size} of ${count}`);
       await service.stop();
 
       rows.push([String(size), `${floorMs.toFixed(0)} ms`, `${loadMs.toFixed(0)} ms`, `${(loadMs / floorMs).toFixed(2)}x`, `${heapMb.toFixed(0)} MiB`]);

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { parseConfig } from '../src/config.ts';
-import { addUserRole, setUserMetadata, signUpEmailPassword } from '../src/db/supertokens.ts';
+import { addUserRole, setUserMetadata, signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';
 import { percentile, withScratchDatabase } from './support/scratch.ts';
@@ -30,7 +30,7 @@ await withScratchDatabase(serverUrl, createLogger('warn'), async (databaseUrl, t
     ADMIN_API_KEY: ADMIN_KEY,
     API_KEYS: JSON.stringify([{ name: 'reader', scopes: ['users:read', 'users:pii'], key: READER_KEY }]),
   });
-  const service = createService(config, typed, createLogger('silent'), databaseUrl);
+  const service = createService({ config, db: typed, databaseUrl, logger: createLogger('silent') });
   await service.start();
 
   const run = async (key: string) => {

@@ -1,39 +1,29 @@
 /**
  * `npm run measure -- [server-url] [users]`: how fast the directory reads SuperTokens' tables.
  *
- * Creates a throwaway database on the server (default: postgres://postgres@127.0.0.1:5432/postgres),
+ * Creates a throwaway database on the server (default: an embedded PostgreSQL),
  * writes `users` synthetic users into core 11's tables (default 20000; see supertokens-bulk.ts),
  * applies our migrations and ANALYZE, then reports:
  * - the plans of a by-id lookup (100 ids of every kind) and a by-email lookup, with any
  *   sequential scan called out;
  * - the median time of lookups, of a full load through the repository, and of a whole
- *   UserCache.reload (load + snapshot).
+ *   UserDirectory.reload (load + snapshot).
  * Drops its database at the end.
  */
-import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
-import pg from 'pg';
-import { connectDatabase } from '../src/db/connect.ts';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../src/db/supertokens-bulk.ts';
-import { createSuperTokensTables } from '../src/db/supertokens.ts';
+import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../supertokens-standin/synthetic-users.ts';
+import { createSuperTokensTables } from '../supertokens-standin/writes.ts';
 import { createUserRepository, userQueries } from '../src/db/user-repository.ts';
-import { UserCache } from '../src/directory/user-cache.ts';
+import { UserDirectory } from '../src/directory/user-directory.ts';
 import { createLogger } from '../src/logger.ts';
+import { scansOf, wholeScansOfUserTables, type PlanNode } from '../test/support/plans.ts';
+import { createScratchDatabase, usePostgresServer } from '../test/support/postgres-server.ts';
 
-const serverUrl = process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const serverUrl = process.argv[2]; // undefined: an embedded PostgreSQL
 const count = Number(process.argv[3] ?? 20_000);
 const RUNS = 5;
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 async function median(runs: number, task: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -46,30 +36,9 @@ async function median(runs: number, task: () => Promise<unknown>): Promise<numbe
   return Math.round(times[Math.floor(times.length / 2)]! * 10) / 10;
 }
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-/** Tables with a row (or more) per user: scanning one whole costs O(users). */
-const PER_USER_TABLES = new Set(['app_id_to_user_id', 'all_auth_recipe_users', 'emailpassword_users', 'thirdparty_users',
-  'passwordless_users', 'userid_mapping', 'user_metadata', 'user_roles', 'user_last_active', 'emailverification_verified_emails']);
-
-function scans(node: PlanNode, found: string[] = []): string[] {
-  if (node['Relation Name']) {
-    found.push(`${node['Node Type']} on ${node['Relation Name']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`);
-  }
-  for (const child of node.Plans ?? []) scans(child, found);
-  return found;
-}
-
-const name = `usergraph_measure_${randomBytes(4).toString('hex')}`;
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
-await admin(`CREATE DATABASE ${name}`);
-const db = connectDatabase({ url: url.toString(), poolSize: 4 });
+const server = await usePostgresServer(serverUrl, createLogger('warn'));
+const scratch = await createScratchDatabase(server.url, { prefix: 'usergraph_measure' });
+const db = scratch.db as Kysely<Database>;
 try {
   const any = db as any;
   const started = performance.now();
@@ -94,8 +63,8 @@ try {
   ] as const) {
     const [row] = await query.explain('json', sql`analyze, buffers`);
     const plan = (row as { 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> })['QUERY PLAN'][0]!;
-    const found = scans(plan.Plan);
-    const sequential = found.filter((scan) => scan.startsWith('Seq Scan') && PER_USER_TABLES.has(scan.split(' ')[3]!));
+    const found = scansOf(plan.Plan);
+    const sequential = wholeScansOfUserTables(found);
     console.log(`\nplan ${label}: execution ${plan['Execution Time']} ms`);
     for (const scan of [...new Set(found)]) console.log(`  ${scan}`);
     console.log(sequential.length === 0 ? '  no sequential scan of a per-user table' : `  SEQUENTIAL SCANS OF PER-USER TABLES: ${sequential.join('; ')}`);
@@ -116,11 +85,11 @@ try {
     for await (const batch of repository.streamAllUsers()) loaded += batch.length;
   });
   console.log(`full load through the repository: ${loaded} users, median ${load} ms`);
-  const cache = new UserCache(() => repository.streamAllUsers(), { absentTtlMs: 0, logger });
-  const reload = await median(3, () => cache.reload());
-  console.log(`UserCache.reload (load + snapshot): ${cache.snapshot.size} users, median ${reload} ms`);
+  const directory = new UserDirectory(() => repository.streamAllUsers(), { absentTtlMs: 0, logger });
+  const reload = await median(3, () => directory.reload());
+  console.log(`UserDirectory.reload (load + snapshot): ${directory.snapshot.size} users, median ${reload} ms`);
   console.log(`fingerprint: median ${await median(3, () => repository.fingerprint())} ms`);
 } finally {
-  await db.destroy();
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await scratch.drop();
+  await server.stop();
 }

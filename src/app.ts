@@ -8,7 +8,7 @@ import { createCallerIdentifier, type Caller } from './auth/caller.ts';
 import { CredentialsRejected } from './auth/credentials-rejected.ts';
 import type { Config } from './config.ts';
 import { createLoaders, type MissingUserFetcher } from './directory/loaders.ts';
-import type { ReloadResult, UserCache } from './directory/user-cache.ts';
+import type { ReloadResult, UserDirectory } from './directory/user-directory.ts';
 import type { Logger } from './logger.ts';
 import { useArmor } from './plugins/use-armor.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
@@ -22,7 +22,9 @@ import { schema } from './schema/index.ts';
 
 export interface AppDependencies {
   readonly config: Config;
-  readonly cache: UserCache;
+  /** The embedded demo's admin key, accepted like ADMIN_API_KEY when that is unset. */
+  readonly demoAdminKey?: string | undefined;
+  readonly directory: UserDirectory;
   /** The database fallback for cache misses. */
   readonly fetchMissing: MissingUserFetcher;
   readonly logger: Logger;
@@ -39,8 +41,8 @@ export interface AppDependencies {
 export type App = YogaServerInstance<object, RequestContext>;
 
 export function createApp(deps: AppDependencies): App {
-  const { config, cache, fetchMissing, logger, userChanges } = deps;
-  const identifyCaller = createCallerIdentifier(config.auth);
+  const { config, directory, fetchMissing, logger, userChanges } = deps;
+  const identifyCaller = createCallerIdentifier(config.auth, deps.demoAdminKey);
   const { limits } = config;
 
   const reloadUsers = async () => {
@@ -82,7 +84,7 @@ export function createApp(deps: AppDependencies): App {
     },
     context: async ({ request }): Promise<RequestContext> => {
       const caller = await authenticate(request.headers.get('authorization'));
-      const loaders = createLoaders(cache, fetchMissing);
+      const loaders = createLoaders(directory, fetchMissing);
       const access = createAccess(caller, {
         adminRole: config.auth.adminRole,
         userById: (id) => loaders.userById.load(id),

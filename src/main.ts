@@ -1,38 +1,26 @@
 /**
- * The process: config → database (embedded when no DATABASE_URL) → migrations → HTTP → first
- * load. Shutdown runs in reverse. The only module that wires things together.
+ * The process: config → database (the embedded demo's when no DATABASE_URL) → migrations → HTTP →
+ * first load. Shutdown runs in reverse. The only module that wires things together.
  */
 import { createServer } from 'node:http';
-import path from 'node:path';
-import { readOrCreateDemoAdminKey } from './auth/demo-admin-key.ts';
 import { loadConfig, type Config } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
-import { seedDemoIfEmpty } from './db/demo.ts';
-import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { startDemoDatabase, type DemoDatabase } from './demo/start-demo-database.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createService } from './service.ts';
 
 async function main(): Promise<void> {
-  let config: Config = loadConfig();
+  const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const cleanups: Array<() => Promise<void>> = [];
-  const embedded = config.database.url === undefined;
 
-  let databaseUrl = config.database.url;
-  if (databaseUrl === undefined) {
-    const postgres = await startEmbeddedPostgres({
-      dataDir: path.join(config.embedded.dataDir, 'postgres'),
-      port: config.embedded.port,
-      persistent: true,
-      logger,
-    });
-    cleanups.unshift(() => postgres.stop());
-    databaseUrl = postgres.url;
-    if (config.auth.adminApiKey === undefined) {
-      config = { ...config, auth: { ...config.auth, adminApiKey: await readOrCreateDemoAdminKey(config.embedded.dataDir) } };
-    }
+  let demo: DemoDatabase | undefined;
+  if (config.database.url === undefined) {
+    demo = await startDemoDatabase({ dataDir: config.embedded.dataDir, port: config.embedded.port, logger });
+    cleanups.unshift(() => demo!.stop());
   }
+  const databaseUrl = config.database.url ?? demo!.url;
 
   const db = connectDatabase({
     url: databaseUrl,
@@ -40,13 +28,12 @@ async function main(): Promise<void> {
     onIdleError: (error) => logger.warn({ err: error }, 'an idle database connection broke; the pool replaces it'),
   });
   cleanups.unshift(() => db.destroy());
-  if (embedded) await seedDemoIfEmpty(db, logger);
   if (config.database.migrateOnStart) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
 
-  const service = createService(config, db, logger, databaseUrl);
+  const service = createService({ config, db, databaseUrl, logger, demoAdminKey: demo?.adminApiKey });
   cleanups.unshift(() => service.stop());
 
   const server = createServer(service.app);
@@ -56,14 +43,15 @@ async function main(): Promise<void> {
 
   // Serving first lets /health answer during a long load; /ready waits for it.
   await service.start();
-  printBanner(config, embedded);
+  printBanner(config, demo);
 }
 
-function printBanner(config: Config, embedded: boolean): void {
+function printBanner(config: Config, demo: DemoDatabase | undefined): void {
   const lines = [`usergraph is ready: http://localhost:${config.http.port}/graphql`];
-  if (embedded) {
+  if (demo) {
     // Deliberately printed (not logged): the demo key exists so that a first-time user can try reloadUsers.
-    lines.push(`embedded demo database; admin key: ${config.auth.adminApiKey}`);
+    const key = config.auth.adminApiKey === undefined ? demo.adminApiKey : '(ADMIN_API_KEY)';
+    lines.push(`embedded demo database; admin key: ${key}`);
   }
   console.log(lines.join('\n'));
 }

@@ -10,14 +10,14 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { notify } from './db/notify.ts';
 import { createUserRepository } from './db/user-repository.ts';
-import { UserCache } from './directory/user-cache.ts';
+import { UserDirectory } from './directory/user-directory.ts';
 import { UserChangeHub } from './directory/user-change-hub.ts';
 import type { Logger } from './logger.ts';
 import { startFreshness, type Freshness } from './sync/freshness.ts';
 
 export interface Service {
   readonly app: App;
-  readonly cache: UserCache;
+  readonly directory: UserDirectory;
   /** Present once started. */
   readonly freshness: Freshness | undefined;
   /** Every change the directory applies (what the userChanged subscription streams). */
@@ -27,14 +27,24 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export function createService(config: Config, db: Kysely<Database>, logger: Logger, databaseUrl: string): Service {
+export interface ServiceOptions {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  /** Where the change listener connects, unless the config names its own URL. */
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  /** The embedded demo's admin key; ADMIN_API_KEY, when set, wins. */
+  readonly demoAdminKey?: string | undefined;
+}
+
+export function createService({ config, db, databaseUrl, logger, demoAdminKey }: ServiceOptions): Service {
   const repository = createUserRepository(db, {
     appId: config.appId,
     batchSize: config.directory.loadBatchSize,
     logger,
   });
   const userChanges = new UserChangeHub();
-  const cache = new UserCache(() => repository.streamAllUsers(), {
+  const directory = new UserDirectory(() => repository.streamAllUsers(), {
     absentTtlMs: config.directory.absentTtlMs,
     logger,
     onChange: (events) => userChanges.publish(events),
@@ -43,22 +53,23 @@ export function createService(config: Config, db: Kysely<Database>, logger: Logg
 
   const app = createApp({
     config,
-    cache,
+    demoAdminKey,
+    directory,
     fetchMissing: repository,
     logger,
     userChanges,
-    isReady: () => cache.isLoaded && (freshness?.isHealthy() ?? false),
-    reloadUsers: () => (freshness ? freshness.reloadEverywhere() : cache.reload()),
+    isReady: () => directory.isLoaded && (freshness?.isHealthy() ?? false),
+    reloadUsers: () => (freshness ? freshness.reloadEverywhere() : directory.reload()),
     status: () => ({
-      ready: cache.isLoaded && (freshness?.isHealthy() ?? false),
-      directory: { users: cache.snapshot.size, loadedAt: cache.isLoaded ? cache.snapshot.loadedAt : null },
+      ready: directory.isLoaded && (freshness?.isHealthy() ?? false),
+      directory: { users: directory.snapshot.size, loadedAt: directory.isLoaded ? directory.snapshot.loadedAt : null },
       sync: freshness?.status() ?? 'not started',
     }),
   });
 
   return {
     app,
-    cache,
+    directory,
     userChanges,
     get freshness() {
       return freshness;
@@ -69,13 +80,13 @@ export function createService(config: Config, db: Kysely<Database>, logger: Logg
         config: config.sync,
         appId: config.appId,
         databaseUrl,
-        cache,
+        directory,
         findUsersByIds: (ids) => repository.findUsersByIds(ids),
         fingerprint: () => repository.fingerprint(),
         notify: (channel, payload) => notify(db, channel, payload),
         logger,
       });
-      await cache.reload();
+      await directory.reload();
     },
     async stop() {
       await freshness?.stop();

@@ -15,7 +15,7 @@ import {
   signUpEmailPassword,
   signUpPasswordless,
   verifyEmail,
-} from '../src/db/supertokens.ts';
+} from '../supertokens-standin/writes.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from './support/scenario.ts';
 import { expectData, startTestServer, type TestServer } from './support/server.ts';

@@ -3,7 +3,7 @@
  * everything it missed, and confirmed absences are remembered. Counted on the real connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../src/db/supertokens.ts';
+import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { WITHOUT_CHANGE_FEED, expectData, startTestServer, type TestServer } from './support/server.ts';
 
@@ -97,7 +97,7 @@ describe('user(id) lookups', () => {
     expect(expectData(await server.execute(`{ userByEmail(email: "${ghostEmail}") { id } }`)).userByEmail).toBeNull();
     expect(server.viewQueries(before)).toBe(1);
 
-    await server.cache.reload();
+    await server.directory.reload();
     expect(expectData(await server.execute(`{ userByEmail(email: "${ghostEmail}") { id } }`)).userByEmail).toEqual({ id });
   });
 

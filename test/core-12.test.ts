@@ -14,7 +14,7 @@ import {
   removeUserFromTenant,
   signUpEmailPassword,
   type MigrationMode,
-} from '../src/db/supertokens.ts';
+} from '../supertokens-standin/writes.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, single, writeScenario } from './support/scenario.ts';
 import { expectData, startTestServer, type TestServer } from './support/server.ts';

@@ -18,7 +18,7 @@ import {
   signUpEmailPassword,
   signUpThirdParty,
   unlinkAccounts,
-} from '../src/db/supertokens.ts';
+} from '../supertokens-standin/writes.ts';
 import { adminQuery, createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { ADMIN_KEY, asReader, expectData, startTestServer, type TestServer } from './support/server.ts';
 import { sleepUntil } from './support/wait.ts';
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 async function userSeenBy(target: TestServer, id: string) {
   // Through the directory only: a database fallback would hide a stale cache.
-  return target.cache.snapshot.getById(id) ?? null;
+  return target.directory.snapshot.userNamedBy(id) ?? null;
 }
 
 describe('each kind of write appears in the API', () => {
@@ -112,7 +112,7 @@ describe('each kind of write appears in the API', () => {
     await sleepUntil(async () => (await userSeenBy(server, google))?.supertokensUserId === primary);
     const linked = (await userSeenBy(server, primary))!;
     expect(linked.loginMethods.map((method) => method.recipeUserId)).toEqual([primary, google]);
-    expect(server.cache.snapshot.usersNamedBy([google, primary]).map((user) => user.supertokensUserId)).toEqual([primary]);
+    expect(server.directory.snapshot.usersNamedBy([google, primary]).map((user) => user.supertokensUserId)).toEqual([primary]);
     expect(expectData(await server.execute('{ usersByEmail(email: "primary.g@example.com") { id } }')).usersByEmail).toEqual([
       { id: primary },
     ]);
@@ -132,7 +132,7 @@ describe('each kind of write appears in the API', () => {
     expect(expectData(await server.execute(USER, { id: 'crm-42' })).user).toMatchObject({ id: 'crm-42', metadata: { source: 'crm' } });
   });
 
-  it('keeps /status counters of notices and of the commit-to-cache lag', async () => {
+  it('keeps /status counters of notices and of the commit-to-directory lag', async () => {
     const status = await (await fetch(`${server.url}/status`)).json();
     expect(status.ready).toBe(true);
     expect(status.sync.listener).toEqual({ listening: true, downForMs: 0 });
@@ -219,10 +219,10 @@ describe('several instances', () => {
   it('reloadUsers on one reloads the others', async () => {
     const second = await startTestServer(database.url);
     try {
-      const loadedBefore = second.cache.snapshot.loadedAt;
+      const loadedBefore = second.directory.snapshot.loadedAt;
       const response = await server.execute('mutation { reloadUsers { count } }', {}, { authorization: `Bearer ${ADMIN_KEY}` });
-      expect(expectData(response).reloadUsers.count).toBe(server.cache.snapshot.size);
-      await sleepUntil(async () => second.cache.snapshot.loadedAt > loadedBefore);
+      expect(expectData(response).reloadUsers.count).toBe(server.directory.snapshot.size);
+      await sleepUntil(async () => second.directory.snapshot.loadedAt > loadedBefore);
       expect(second.service.freshness!.stats.reloads).toBe(1);
       expect(server.service.freshness!.stats.duplicatesDropped).toBe(0); // it skipped its own request
     } finally {
@@ -292,15 +292,15 @@ describe('bulk writes', () => {
       await sql`INSERT INTO emailpassword_users (app_id, user_id, email, password_hash, time_joined)
                 SELECT 'public', id, email, 'x', t FROM bulk`.execute(trx);
     });
-    await sleepUntil(async () => server.cache.snapshot.getByEmail('bulk10000@example.com').length === 1, 30_000);
+    await sleepUntil(async () => server.directory.snapshot.getByEmail('bulk10000@example.com').length === 1, 30_000);
     await server.service.freshness!.settled();
 
     const payloads = await collectPayloads(async () => {
       await sql`UPDATE emailpassword_users SET email = replace(email, 'bulk', 'mass') WHERE email LIKE 'bulk%'`.execute(database.db);
     });
     expect(payloads.map(({ k, a, n }) => ({ k, a, n }))).toEqual([{ k: 'reload', a: 'public', n: 0 }]);
-    await sleepUntil(async () => server.cache.snapshot.getByEmail('mass10000@example.com').length === 1, 30_000);
-    expect(server.cache.snapshot.getByEmail('bulk1@example.com')).toEqual([]);
+    await sleepUntil(async () => server.directory.snapshot.getByEmail('mass10000@example.com').length === 1, 30_000);
+    expect(server.directory.snapshot.getByEmail('bulk1@example.com')).toEqual([]);
   }, 90_000);
 });
 

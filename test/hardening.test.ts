@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../src/db/supertokens.ts';
+import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { asReader, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
 
@@ -241,7 +241,7 @@ describe('unexpected errors', () => {
     process.env.NODE_ENV = 'development'; // what yoga itself would read to turn on its dev mode
     await sql`ALTER VIEW user_full_view RENAME TO user_full_view_hidden`.execute(database.db);
     try {
-      const response = await strict.execute('{ user(id: "not-in-the-cache") { id } }');
+      const response = await strict.execute('{ user(id: "not-in-the-directory") { id } }');
       expect(response.errors).toHaveLength(1);
       expect(response.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       expect(JSON.stringify(response)).not.toMatch(/user_full_view|relation|select|stack|\.ts:\d/i);

@@ -4,42 +4,12 @@
  * batch size. The statements are the repository's own (userQueries), explained without running.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../src/db/supertokens-bulk.ts';
+import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../supertokens-standin/synthetic-users.ts';
 import { userQueries } from '../src/db/user-repository.ts';
+import { planOf, wholeScansOfUserTables } from './support/plans.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 
 const USERS = 10000;
-
-/** Tables with a row (or more) per user: scanning one of them whole costs O(users). */
-const PER_USER_TABLES = new Set([
-  'app_id_to_user_id',
-  'all_auth_recipe_users',
-  'emailpassword_users',
-  'thirdparty_users',
-  'passwordless_users',
-  'emailpassword_user_to_tenant',
-  'thirdparty_user_to_tenant',
-  'passwordless_user_to_tenant',
-  'userid_mapping',
-  'user_metadata',
-  'user_roles',
-  'user_last_active',
-  'emailverification_verified_emails',
-  'recipe_user_tenants',
-]);
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function scans(node: PlanNode, found: string[] = []): string[] {
-  if (node['Relation Name']) found.push(`${node['Node Type']} on ${node['Relation Name']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`);
-  for (const child of node.Plans ?? []) scans(child, found);
-  return found;
-}
 
 let database: TestDatabase;
 
@@ -52,14 +22,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function planOf(query: { explain(format: 'json'): Promise<unknown[]> }): Promise<string[]> {
-  const [row] = (await query.explain('json')) as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
-  return scans(row!['QUERY PLAN'][0]!.Plan);
-}
-
-const sequentialOnUserTables = (found: string[]) =>
-  found.filter((scan) => !scan.startsWith('Index') && !scan.startsWith('Bitmap') && PER_USER_TABLES.has(scan.split(' on ')[1]!.split(' ')[0]!));
-
 describe(`lookups among ${USERS} users`, () => {
   const queries = () => userQueries(database.db as any, 'public');
   /** Ids of every kind: plain, external, primary, linked login method. */
@@ -69,7 +31,7 @@ describe(`lookups among ${USERS} users`, () => {
   it.each([1, 10, 500])('by id, %i ids: index scans only, the view read by its key', async (count) => {
     const found = await planOf(queries().byIds(mixedIds(count)));
 
-    expect(sequentialOnUserTables(found)).toEqual([]);
+    expect(wholeScansOfUserTables(found)).toEqual([]);
     expect(found).toContain('Index Scan on app_id_to_user_id using app_id_to_user_id_pkey');
     expect(found).toContain('Index Scan on userid_mapping using userid_mapping_external_user_id_key');
   });
@@ -78,7 +40,7 @@ describe(`lookups among ${USERS} users`, () => {
     const emails = Array.from({ length: count }, (_, k) => `user${11 * k + 1}@example.com`);
     const found = await planOf(queries().byEmails(emails));
 
-    expect(sequentialOnUserTables(found)).toEqual([]);
+    expect(wholeScansOfUserTables(found)).toEqual([]);
     expect(found).toContain('Index Scan on emailpassword_users using emailpassword_users_email_index');
   });
 

@@ -1,6 +1,6 @@
 /** The three queries over HTTP, answered from the startup-loaded directory. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUserRole, setLastActive, setUserMetadata, signUpEmailPassword } from '../src/db/supertokens.ts';
+import { addUserRole, setLastActive, setUserMetadata, signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
 

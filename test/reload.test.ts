@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import { connectDatabase } from '../src/db/connect.ts';
-import { signUpEmailPassword } from '../src/db/supertokens.ts';
+import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
@@ -65,7 +65,7 @@ describe('the @admin rule', () => {
 });
 
 describe('reloadUsers', () => {
-  it('picks up users written behind the cache and reports what it loaded', async () => {
+  it('picks up users written behind the directory and reports what it loaded', async () => {
     const before = await totalCount();
     await signUpEmailPassword(database.db, { email: 'behind@example.com' });
     expect(await totalCount()).toBe(before);
@@ -118,7 +118,7 @@ describe('health and readiness', () => {
     const config = parseConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
     const db = connectDatabase({ url: database.url, poolSize: 2 });
     try {
-      const service = createService(config, db, createLogger('silent'), database.url);
+      const service = createService({ config, db, databaseUrl: database.url, logger: createLogger('silent') });
       expect((await service.app.fetch('http://usergraph/health')).status).toBe(200);
       expect((await service.app.fetch('http://usergraph/ready')).status).toBe(503);
       try {

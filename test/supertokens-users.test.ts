@@ -12,7 +12,7 @@ import {
   signUpEmailPassword,
   signUpThirdParty,
   unlinkAccounts,
-} from '../src/db/supertokens.ts';
+} from '../supertokens-standin/writes.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from './support/scenario.ts';
 import { WITHOUT_CHANGE_FEED, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';

@@ -5,7 +5,7 @@
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../src/db/supertokens.ts';
+import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import {
   AUDIENCE,
   bearer,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AbsentKeys } from '../src/directory/absent-keys.ts';
 import { chooseUserByEmail, type User } from '../src/directory/user.ts';
 import { UserSnapshot } from '../src/directory/user-snapshot.ts';
+import { seededRandom as random } from '../supertokens-standin/random.ts';
 import { domainUser } from './support/domain.ts';
 
 function user(id: string, timeJoined: number, overrides: Partial<User> = {}): User {
@@ -23,16 +24,6 @@ const ids = (users: readonly User[]) => users.map((u) => u.id);
 
 /** Every id in listing order. */
 const listed = (snapshot: UserSnapshot) => ids(snapshot.listUsers({ first: Number.MAX_SAFE_INTEGER }).users);
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Newest first: e (300), then d and c tie at 200 (d > c), then b (100), then a (50).
 const a = user('a', 50, { roles: ['admin'] });
@@ -152,7 +143,7 @@ describe('UserSnapshot', () => {
       const next = snapshot.withChanges({ upserts: [f], deletedIds: [] });
 
       expect(listed(next)).toEqual(['e', 'd', 'c', 'f', 'b', 'a']);
-      expect(next.getById('f')).toBe(f);
+      expect(next.userNamedBy('f')).toBe(f);
       expect(next.getByEmail('f@example.com')).toEqual([f]);
     });
 
@@ -161,7 +152,7 @@ describe('UserSnapshot', () => {
       const next = snapshot.withChanges({ upserts: [newestA], deletedIds: [] });
 
       expect(listed(next)).toEqual(['a', 'e', 'd', 'c', 'b']);
-      expect(next.getById('a')).toBe(newestA);
+      expect(next.userNamedBy('a')).toBe(newestA);
       expect(next.size).toBe(5);
     });
 
@@ -179,7 +170,7 @@ describe('UserSnapshot', () => {
       const next = snapshot.withChanges({ upserts: [], deletedIds: ['c'] });
 
       expect(listed(next)).toEqual(['e', 'd', 'b', 'a']);
-      expect(next.getById('c')).toBeUndefined();
+      expect(next.userNamedBy('c')).toBeUndefined();
       expect(next.getByEmail('c@example.com')).toEqual([]);
       expect(ids(next.listUsers({ first: 10, role: 'admin' }).users)).toEqual(['e', 'a']);
       expect(next.size).toBe(4);
@@ -197,9 +188,9 @@ describe('UserSnapshot', () => {
 
       expect(listed(before)).toEqual(['e', 'd', 'c', 'b', 'a']);
       expect(before.size).toBe(5);
-      expect(before.getById('a')).toBe(a);
-      expect(before.getById('c')).toBe(c);
-      expect(before.getById('f')).toBeUndefined();
+      expect(before.userNamedBy('a')).toBe(a);
+      expect(before.userNamedBy('c')).toBe(c);
+      expect(before.userNamedBy('f')).toBeUndefined();
       expect(ids(before.listUsers({ first: 10, role: 'admin' }).users)).toEqual(['e', 'c', 'a']);
     });
 
@@ -208,7 +199,7 @@ describe('UserSnapshot', () => {
       const second = user('b', 250);
       const next = snapshot.withChanges({ upserts: [first, second], deletedIds: [] });
 
-      expect(next.getById('b')).toBe(second);
+      expect(next.userNamedBy('b')).toBe(second);
       expect(listed(next)).toEqual(['e', 'b', 'd', 'c', 'a']);
       expect(next.listUsers({ first: 10 }).totalCount).toBe(next.size);
     });
@@ -339,10 +330,10 @@ describe('UserSnapshot with linked accounts, external ids and tenants', () => {
   it('finds a user by its id, its SuperTokens id, and the ids of its login methods', () => {
     const snapshot = UserSnapshot.fromUsers([linkedUser(p, r), mapped]);
 
-    expect(snapshot.getById('p')?.supertokensUserId).toBe('p');
-    expect(snapshot.getById('r')?.supertokensUserId).toBe('p');
-    expect(snapshot.getById('ext-m')?.supertokensUserId).toBe('m');
-    expect(snapshot.getById('m')?.supertokensUserId).toBe('m');
+    expect(snapshot.userNamedBy('p')?.supertokensUserId).toBe('p');
+    expect(snapshot.userNamedBy('r')?.supertokensUserId).toBe('p');
+    expect(snapshot.userNamedBy('ext-m')?.supertokensUserId).toBe('m');
+    expect(snapshot.userNamedBy('m')?.supertokensUserId).toBe('m');
     expect(snapshot.usersNamedBy(['p', 'r', 'ext-m', 'nobody']).map((u) => u.supertokensUserId)).toEqual(['p', 'm']);
   });
 
@@ -359,7 +350,7 @@ describe('UserSnapshot with linked accounts, external ids and tenants', () => {
     const after = before.withChanges({ upserts: [linkedUser(p, r)], deletedIds: [] });
 
     expect(listed(after)).toEqual(['ext-m', 'p']);
-    expect(after.getById('r')?.version).toBe('p+');
+    expect(after.userNamedBy('r')?.version).toBe('p+');
     expect(ids(after.getByEmail('r@other.example'))).toEqual(['p']);
   });
 
@@ -368,8 +359,8 @@ describe('UserSnapshot with linked accounts, external ids and tenants', () => {
 
     const after = before.withChanges({ upserts: [r], deletedIds: [] });
 
-    expect(after.getById('r')).toBe(r);
-    expect(after.getById('p')?.supertokensUserId).toBe('p');
+    expect(after.userNamedBy('r')).toBe(r);
+    expect(after.userNamedBy('p')?.supertokensUserId).toBe('p');
     expect(listed(after)).toEqual(['p', 'r']);
   });
 
@@ -378,8 +369,8 @@ describe('UserSnapshot with linked accounts, external ids and tenants', () => {
     const after = UserSnapshot.fromUsers([plain, p]).withChanges({ upserts: [mapped], deletedIds: [] });
 
     expect(after.size).toBe(2);
-    expect(after.getById('m')).toBe(mapped);
-    expect(after.getById('ext-m')).toBe(mapped);
+    expect(after.userNamedBy('m')).toBe(mapped);
+    expect(after.userNamedBy('ext-m')).toBe(mapped);
   });
 
   it('deletes a user named by any of its ids', () => {

@@ -12,7 +12,7 @@ import {
   setLastActive,
   setUserMetadata,
   signUpEmailPassword,
-} from '../src/db/supertokens.ts';
+} from '../supertokens-standin/writes.ts';
 import { createUserRepository, type UserRepository } from '../src/db/user-repository.ts';
 import { fingerprintOf, sameFingerprint } from '../src/directory/fingerprint.ts';
 import type { User } from '../src/directory/user.ts';

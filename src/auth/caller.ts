@@ -39,9 +39,11 @@ interface KnownKey {
   readonly caller: Caller;
 }
 
-export function createCallerIdentifier(auth: AuthConfig): CallerIdentifier {
+/** `demoAdminKey`: the embedded demo's key, which stands in for ADMIN_API_KEY when that is unset. */
+export function createCallerIdentifier(auth: AuthConfig, demoAdminKey?: string): CallerIdentifier {
   const keys: KnownKey[] = auth.apiKeys.map(keyToKnown);
-  if (auth.adminApiKey !== undefined) keys.push({ digest: sha256(auth.adminApiKey), caller: { kind: 'admin' } });
+  const adminKey = auth.adminApiKey ?? demoAdminKey;
+  if (adminKey !== undefined) keys.push({ digest: sha256(adminKey), caller: { kind: 'admin' } });
   const verifyToken: TokenVerifier | undefined = auth.jwt ? createTokenVerifier(auth.jwt) : undefined;
 
   return async (authorization) => {

@@ -215,7 +215,6 @@ function distinctThirdParty(methods: readonly LoginMethod[]): ThirdPartyIdentity
   return [...byKey.values()].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.userId, b.userId));
 }
 
-/** [tenant, role] pairs grouped by tenant: tenants sorted, each one's roles distinct and sorted. */
 /** {tenant, value} pairs (a two-dimensional text array) → [tenant, distinct sorted values], by tenant. */
 function byTenant(pairs: unknown): Array<[string, string[]]> {
   const grouped = new Map<string, string[]>();

@@ -5,7 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import { chooseUserByEmail, compareOldestFirst, normalizeEmail, userKeys, type User } from './user.ts';
-import type { UserCache } from './user-cache.ts';
+import type { UserDirectory } from './user-directory.ts';
 import type { UserPage, UserPageQuery, UserSnapshot } from './user-snapshot.ts';
 
 /** The database fallback for keys the cache misses: one query per call. */
@@ -42,8 +42,8 @@ export interface Loaders {
 /** Large enough to batch a page of lookups, small enough to keep one `= ANY($1)` cheap. */
 const MAX_BATCH_SIZE = 500;
 
-export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher): Loaders {
-  const snapshot: UserSnapshot = cache.snapshot;
+export function createLoaders(directory: UserDirectory, fetchMissing: MissingUserFetcher): Loaders {
+  const snapshot: UserSnapshot = directory.snapshot;
   const stats: LookupStats = { cacheHits: 0, databaseLookups: 0, databaseQueries: 0 };
 
   /**
@@ -63,7 +63,7 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
     stats.databaseLookups += missing.length;
     stats.databaseQueries += 1;
     const fetched = await way.fetch(missing);
-    cache.apply({ upserts: fetched, deletedIds: [] });
+    directory.apply({ upserts: fetched, deletedIds: [] });
     const inFetched = way.finderIn(fetched);
     for (const key of missing) {
       const value = inFetched(key);
@@ -76,15 +76,15 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
   const userById: DataLoader<string, User | null> = new DataLoader(
     async (ids) => {
       const found = await lookUp(ids, {
-        inSnapshot: (id) => snapshot.getById(id),
-        knownAbsent: (id) => cache.isKnownAbsentId(id),
+        inSnapshot: (id) => snapshot.userNamedBy(id),
+        knownAbsent: (id) => directory.isKnownAbsentId(id),
         fetch: (missing) => fetchMissing.findUsersByIds(missing),
         // An id may name a fetched user by any of its keys.
         finderIn: (fetched) => {
           const byKey = keyIndex(fetched);
           return (id) => byKey.get(id);
         },
-        rememberAbsent: (id) => cache.rememberAbsentId(id),
+        rememberAbsent: (id) => directory.rememberAbsentId(id),
       });
       // No priming of the email loaders here: an email may have other holders than this user.
       return ids.map((id) => found.get(id) ?? null);
@@ -97,11 +97,11 @@ export function createLoaders(cache: UserCache, fetchMissing: MissingUserFetcher
       const emails = rawEmails.map(normalizeEmail);
       const found = await lookUp<readonly User[]>(emails, {
         inSnapshot: (email) => nonEmpty(snapshot.getByEmail(email)),
-        knownAbsent: (email) => cache.isKnownAbsentEmail(email),
+        knownAbsent: (email) => directory.isKnownAbsentEmail(email),
         fetch: (missing) => fetchMissing.findUsersByEmails(missing),
         finderIn: (fetched) => (email) =>
           nonEmpty(fetched.filter((user) => user.emails.some((held) => normalizeEmail(held) === email)).sort(compareOldestFirst)),
-        rememberAbsent: (email) => cache.rememberAbsentEmail(email),
+        rememberAbsent: (email) => directory.rememberAbsentEmail(email),
       });
       return emails.map((email) => {
         const holders = found.get(email) ?? [];

@@ -3,7 +3,7 @@
  * has a bounded queue: one that falls behind (a slow client during a bulk change) is ended with
  * `SubscriberFellBehindError` rather than buffering without limit or stalling the directory.
  */
-import type { UserChangeEvent } from './user-cache.ts';
+import type { UserChangeEvent } from './user-directory.ts';
 
 export class SubscriberFellBehindError extends Error {
   constructor(readonly limit: number) {

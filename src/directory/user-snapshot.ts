@@ -8,16 +8,14 @@
  * change does not touch, so applying k changes costs O(k log n), not a copy of the directory.
  */
 import { BTree } from './btree.ts';
+import { conditionsOf, filterKey, type UserFilter } from './user-filter.ts';
 import { compareNewestFirst, compareStrings, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
 
-export interface UserPageQuery {
+/** A page of the users a filter selects. */
+export interface UserPageQuery extends UserFilter {
   readonly first: number;
   /** List the users that come strictly after this position. */
   readonly after?: UserOrderKey | undefined;
-  /** Only holders of this role: in `tenantId` when one is given, else in any tenant. */
-  readonly role?: string | undefined;
-  /** Only users with a login method in this tenant. */
-  readonly tenantId?: string | undefined;
 }
 
 export interface UserPage {
@@ -55,9 +53,12 @@ interface MutableIndexes extends Indexes {
   readonly byTenant: Map<string, Ordered>;
 }
 
+/** How many filtered lists a snapshot remembers (each is rebuilt when first asked for again). */
+const FILTERED_MEMO_SIZE = 64;
+
 export class UserSnapshot {
-  /** Holders of a role within a tenant, in listing order, computed when first asked for. */
-  private readonly byTenantRole = new Map<string, readonly User[]>();
+  /** The users a filter that no index answers alone selects, in listing order, computed when first asked for. */
+  private readonly filtered = new Map<string, readonly User[]>();
 
   private constructor(
     private readonly indexes: Indexes,
@@ -84,8 +85,13 @@ export class UserSnapshot {
   }
 
   /** The user that any of its ids (see `userKeys`) names. */
-  getById(id: string): User | undefined {
+  userNamedBy(id: string): User | undefined {
     return this.indexes.byKey.get(id);
+  }
+
+  /** The user whose own SuperTokens id this is (not one that merely answers to it, e.g. after linking). */
+  getBySupertokensId(supertokensUserId: string): User | undefined {
+    return this.indexes.byId.get(supertokensUserId);
   }
 
   /** Every user named by any of these ids. */
@@ -108,15 +114,22 @@ export class UserSnapshot {
     return this.indexes.byEmail.get(normalizeEmail(email)) ?? [];
   }
 
-  listUsers({ first, after, role, tenantId }: UserPageQuery): UserPage {
-    if (tenantId !== undefined && role !== undefined) return pageOfArray(this.tenantRoleHolders(tenantId, role), first, after);
-    const pool =
-      tenantId !== undefined
-        ? this.indexes.byTenant.get(tenantId)
-        : role !== undefined
-          ? this.indexes.byRole.get(role)
-          : this.indexes.ordered;
-    return pool ? pageOfTree(pool, first, after) : pageOfArray([], first, after);
+  listUsers({ first, after, ...filter }: UserPageQuery): UserPage {
+    const conditions = conditionsOf(filter);
+    // Walk the smallest index some condition offers; test every condition it does not decide.
+    let best: { tree: Ordered; condition: (typeof conditions)[number] } | undefined;
+    for (const condition of conditions) {
+      if (!condition.index) continue;
+      const tree = this.indexes[condition.index.name].get(condition.index.group);
+      if (!tree) return pageOfArray([], first, after); // nobody is in that group
+      const smaller = !best || tree.size < best.tree.size || (tree.size === best.tree.size && !condition.needsTest);
+      if (smaller) best = { tree, condition };
+    }
+    const pool = best?.tree ?? this.indexes.ordered;
+    const decided = best && !best.condition.needsTest ? best.condition : undefined;
+    const tests = conditions.filter((condition) => condition !== decided).map((condition) => condition.test);
+    if (tests.length === 0) return pageOfTree(pool, first, after);
+    return pageOfArray(this.matching(filter, pool, tests), first, after);
   }
 
   /**
@@ -145,20 +158,16 @@ export class UserSnapshot {
     return new UserSnapshot(next, loadedAt);
   }
 
-  private tenantRoleHolders(tenantId: string, role: string): readonly User[] {
-    const key = `${tenantId}\u0000${role}`;
-    let holders = this.byTenantRole.get(key);
-    if (!holders) {
-      const members = this.indexes.byTenant.get(tenantId);
-      holders = members
-        ? [...members.values()].filter((user) =>
-            user.rolesByTenant.some((entry) => entry.tenantId === tenantId && entry.roles.includes(role)),
-          )
-        : [];
-      // Remember only lists that hold someone: unknown roles must not grow the memo.
-      if (holders.length > 0) this.byTenantRole.set(key, holders);
+  private matching(filter: UserFilter, pool: Ordered, tests: ReadonlyArray<(user: User) => boolean>): readonly User[] {
+    const key = filterKey(filter);
+    let users = this.filtered.get(key);
+    if (!users) {
+      users = [];
+      for (const user of pool.values()) if (tests.every((test) => test(user))) (users as User[]).push(user);
+      if (this.filtered.size >= FILTERED_MEMO_SIZE) this.filtered.delete(this.filtered.keys().next().value!);
+      this.filtered.set(key, users);
     }
-    return holders;
+    return users;
   }
 }
 

@@ -3,7 +3,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { Access } from '../auth/access.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Loaders } from '../directory/loaders.ts';
-import type { ReloadResult } from '../directory/user-cache.ts';
+import type { ReloadResult } from '../directory/user-directory.ts';
 import type { UserChangeHub } from '../directory/user-change-hub.ts';
 
 /** What our context factory adds to yoga's own per-request context. */

@@ -25,7 +25,7 @@ export class InvalidCredentialsError extends GraphQLError {
   }
 }
 
-/** An answer the directory cannot give yet, said plainly rather than guessed. */
+/** Credentials were understood, and they do not allow this field or operation. */
 export class ForbiddenError extends GraphQLError {
   constructor(message = 'These credentials do not allow this operation.') {
     super(message, { extensions: { code: 'FORBIDDEN' } });

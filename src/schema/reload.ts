@@ -1,6 +1,6 @@
 /** The reloadUsers mutation: rebuild the directory from the database, admins only. */
 import { builder } from './builder.ts';
-import type { ReloadResult } from '../directory/user-cache.ts';
+import type { ReloadResult } from '../directory/user-directory.ts';
 import { ReloadFailedError } from './errors.ts';
 import { adminOnly } from './rules.ts';
 

@@ -3,7 +3,6 @@
  * the request's loaders. Without tenantId: in any tenant. With it: the roles held in that tenant,
  * and what those roles grant.
  */
-import { z } from 'zod';
 import {
   directoryHoldsInTenant,
   directoryPermissions,
@@ -13,22 +12,15 @@ import {
 import { USERS_READ } from '../auth/permissions.ts';
 import { builder } from './builder.ts';
 import { needsPermissionOrSelf } from './rules.ts';
-import { userIdInput } from './user.ts';
-
-const name = (what: string) =>
-  z.string().trim().min(1, `${what} must not be empty`).max(255, `${what} must be at most 255 characters`);
-const tenantId = z
-  .string()
-  .regex(/^[a-z0-9-]{1,64}$/, 'tenantId must be a SuperTokens tenant id: 1 to 64 of a-z, 0-9 and -')
-  .nullish();
+import { name, tenantId, userId } from './inputs.ts';
 
 builder.queryFields((t) => ({
   hasRole: t.boolean({
     description: 'Whether the user holds the role (in tenantId, or in any tenant when omitted); false for an unknown user.',
     args: {
-      userId: t.arg.id({ required: true }).validate(userIdInput),
+      userId: t.arg.id({ required: true }).validate(userId),
       role: t.arg.string({ required: true }).validate(name('role')),
-      tenantId: t.arg.string().validate(tenantId),
+      tenantId: t.arg.string().validate(tenantId.nullish()),
     },
     ...needsPermissionOrSelf(USERS_READ, (args: { userId: string }) => ({ self: args.userId })),
     resolve: async (_root, args, { loaders }) => {
@@ -43,9 +35,9 @@ builder.queryFields((t) => ({
     description:
       "Whether the user holds the permission through their roles (in tenantId, or in any tenant when omitted); false for an unknown user.",
     args: {
-      userId: t.arg.id({ required: true }).validate(userIdInput),
+      userId: t.arg.id({ required: true }).validate(userId),
       permission: t.arg.string({ required: true }).validate(name('permission')),
-      tenantId: t.arg.string().validate(tenantId),
+      tenantId: t.arg.string().validate(tenantId.nullish()),
     },
     ...needsPermissionOrSelf(USERS_READ, (args: { userId: string }) => ({ self: args.userId })),
     resolve: async (_root, args, { loaders }) => {

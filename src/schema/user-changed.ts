@@ -1,12 +1,13 @@
 /** The userChanged subscription (server-sent events): the directory's changes, as they happen. */
 import { userKeys } from '../directory/user.ts';
 import { SubscriberFellBehindError } from '../directory/user-change-hub.ts';
-import type { UserChangeEvent } from '../directory/user-cache.ts';
+import type { UserChangeEvent } from '../directory/user-directory.ts';
 import { USERS_READ } from '../auth/permissions.ts';
 import { builder } from './builder.ts';
 import { needsPermissionOrSelf } from './rules.ts';
 import { SubscriberTooSlowError } from './errors.ts';
-import { UserType, userIdInput } from './user.ts';
+import { userId } from './inputs.ts';
+import { UserType } from './user.ts';
 
 const UserChangeKind = builder.enumType('UserChangeKind', {
   values: {
@@ -29,7 +30,7 @@ builder.subscriptionField('userChanged', (t) =>
   t.field({
     type: UserChangeType,
     description: 'Every change to users (or to the one this id names), from the directory\'s own change feed.',
-    args: { id: t.arg.id().validate(userIdInput.nullish()) },
+    args: { id: t.arg.id().validate(userId.nullish()) },
     // Watching one user: that user themself may. Watching everyone ('' names nobody): users:read.
     ...needsPermissionOrSelf(USERS_READ, (args: { id?: string | null }) => ({ self: args.id ?? '' })),
     subscribe: (_root, { id }, { userChanges }) =>

@@ -1,51 +1,11 @@
 /** The User type and the queries that return users. */
-import { z } from 'zod';
 import { USERS_READ } from '../auth/permissions.ts';
 import type { LoginMethod, TenantRoles, ThirdPartyIdentity, User } from '../directory/user.ts';
 import type { UserPage } from '../directory/user-snapshot.ts';
 import { builder } from './builder.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { encodeCursor } from './cursor.ts';
+import { cursor, DEFAULT_PAGE_SIZE, email, MAX_PAGE_SIZE, name, pageSize, tenantId, userId } from './inputs.ts';
 import { needsPermission, needsPermissionOrSelf, personal, userNeedsPermissionOrSelf } from './rules.ts';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
-
-export const userIdInput = z
-  .string()
-  .trim()
-  .min(1, 'id must not be empty')
-  .max(128, 'id must be at most 128 characters')
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'id must not contain control characters');
-
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(256, 'email must be at most 256 characters')
-  .regex(/^[^\s@]+@[^\s@]+$/, 'email is malformed');
-
-const pageSize = z
-  .number()
-  .int()
-  .min(0, 'first must be at least 0')
-  .max(MAX_PAGE_SIZE, `first must be at most ${MAX_PAGE_SIZE}`)
-  .nullish();
-
-const cursor = z
-  .string()
-  .refine((value) => decodeCursor(value) !== null, 'after is not a cursor issued by this service')
-  .transform((value) => decodeCursor(value)!)
-  .nullish();
-
-const roleName = z.string().trim().min(1, 'role must not be empty').max(255, 'role must be at most 255 characters').nullish();
-
-/** SuperTokens tenant ids: at most 64 characters, no spaces or control characters. */
-const tenantIdRule = z
-  .string()
-  .trim()
-  .min(1, 'tenantId must not be empty')
-  .max(64, 'tenantId must be at most 64 characters')
-  .regex(/^[^\s\u0000-\u001f\u007f]*$/, 'tenantId must not contain spaces or control characters');
 
 const ThirdPartyIdentityType = builder.objectRef<ThirdPartyIdentity>('ThirdPartyIdentity').implement({
   description: 'A third-party sign-in: the provider and the user at that provider.',
@@ -166,7 +126,7 @@ builder.queryFields((t) => ({
     type: UserType,
     nullable: true,
     description: "The user this id names: its id, its SuperTokens id, or any login method's SuperTokens or external id; null when none.",
-    args: { id: t.arg.id({ required: true }).validate(userIdInput) },
+    args: { id: t.arg.id({ required: true }).validate(userId) },
     ...needsPermissionOrSelf(USERS_READ, (args: { id: string }) => ({ self: args.id })),
     resolve: (_root, { id }, { loaders }) => loaders.userById.load(id),
   }),
@@ -178,7 +138,7 @@ builder.queryFields((t) => ({
       'The user holding this email (trimmed and lower-cased first) through a login method in this tenant: the primary user, else the oldest.',
     args: {
       email: t.arg.string({ required: true }).validate(email),
-      tenantId: t.arg.string({ required: true, defaultValue: 'public' }).validate(tenantIdRule),
+      tenantId: t.arg.string({ required: true, defaultValue: 'public' }).validate(tenantId),
     },
     ...needsPermissionOrSelf(USERS_READ, (args: { email: string }) => ({ selfEmail: args.email })),
     resolve: (_root, args, { loaders }) => loaders.userByEmail.load({ email: args.email, tenantId: args.tenantId }),
@@ -196,10 +156,10 @@ builder.queryFields((t) => ({
     type: UserConnectionType,
     description: `Users, newest first (timeJoined, then id, descending). first: at most ${MAX_PAGE_SIZE}.`,
     args: {
-      first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE, validate: pageSize }),
-      after: t.arg.string().validate(cursor),
-      role: t.arg.string({ description: 'Only users holding this role (in tenantId, when given).' }).validate(roleName),
-      tenantId: t.arg.string({ description: 'Only users with a login method in this tenant.' }).validate(tenantIdRule.nullish()),
+      first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE, validate: pageSize.nullish() }),
+      after: t.arg.string().validate(cursor.nullish()),
+      role: t.arg.string({ description: 'Only users holding this role (in tenantId, when given).' }).validate(name('role').nullish()),
+      tenantId: t.arg.string({ description: 'Only users with a login method in this tenant.' }).validate(tenantId.nullish()),
     },
     ...needsPermission(USERS_READ),
     resolve: (_root, args, { loaders }) =>

@@ -4,7 +4,7 @@
  * upserted, users those ids named that are gone (deleted, or linked into another primary) are
  * removed. A reload notice, or a failed re-read, becomes one full reload.
  */
-import type { UserCache } from '../directory/user-cache.ts';
+import type { UserDirectory } from '../directory/user-directory.ts';
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
 import type { ChangeNotice } from './notice.ts';
@@ -12,7 +12,7 @@ import type { SyncStats } from './sync-stats.ts';
 
 export interface ChangeFeedOptions {
   readonly appId: string;
-  readonly cache: UserCache;
+  readonly directory: UserDirectory;
   /** One query for the users any of these ids name (the repository's findUsersByIds). */
   readonly fetchUsers: (ids: readonly string[]) => Promise<readonly User[]>;
   readonly coalesceMs: number;
@@ -95,7 +95,7 @@ export class ChangeFeed {
   }
 
   private async flush(): Promise<void> {
-    const { cache, fetchUsers, stats, logger } = this.options;
+    const { directory, fetchUsers, stats, logger } = this.options;
     const ids = [...this.ids];
     const commits = this.commits;
     const reload = this.reloadWanted;
@@ -104,16 +104,16 @@ export class ChangeFeed {
     this.reloadWanted = false;
     try {
       if (reload) {
-        await cache.reload();
+        await directory.reload();
         stats.reloads++;
       } else {
         const found = await fetchUsers(ids);
         const foundIds = new Set(found.map((user) => user.supertokensUserId));
-        const gone = cache.snapshot
+        const gone = directory.snapshot
           .usersNamedBy(ids)
           .map((user) => user.supertokensUserId)
           .filter((id) => !foundIds.has(id));
-        cache.apply({ upserts: found, deletedIds: gone });
+        directory.apply({ upserts: found, deletedIds: gone });
       }
       this.failures = 0;
       const now = Date.now();

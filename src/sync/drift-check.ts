@@ -4,13 +4,13 @@
  * arrive (a trigger disabled, a notice lost, a write through a path we do not watch).
  */
 import { fingerprintOf, sameFingerprint, type Fingerprint } from '../directory/fingerprint.ts';
-import type { UserCache } from '../directory/user-cache.ts';
+import type { UserDirectory } from '../directory/user-directory.ts';
 import type { Logger } from '../logger.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { SyncStats } from './sync-stats.ts';
 
 export interface DriftCheckOptions {
-  readonly cache: UserCache;
+  readonly directory: UserDirectory;
   readonly feed: ChangeFeed;
   readonly fingerprint: () => Promise<Fingerprint>;
   readonly stats: SyncStats;
@@ -39,13 +39,13 @@ export class DriftCheck {
 
   /** True when the directory matched the database; false when it had drifted and was reloaded. */
   async check(): Promise<boolean> {
-    const { cache, feed, stats, logger, settleMs = 250 } = this.options;
+    const { directory, feed, stats, logger, settleMs = 250 } = this.options;
     stats.driftChecks++;
     if (await this.matches()) return true;
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     if (await this.matches()) return true;
     stats.driftRepairs++;
-    logger.warn({ users: cache.snapshot.size }, 'directory drifted from the database; reloading');
+    logger.warn({ users: directory.snapshot.size }, 'directory drifted from the database; reloading');
     feed.requestReload();
     await feed.idle();
     return false;
@@ -54,6 +54,6 @@ export class DriftCheck {
   private async matches(): Promise<boolean> {
     await this.options.feed.idle();
     const database = await this.options.fingerprint();
-    return sameFingerprint(database, fingerprintOf(this.options.cache.snapshot.all()));
+    return sameFingerprint(database, fingerprintOf(this.options.directory.snapshot.all()));
   }
 }

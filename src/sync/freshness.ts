@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Fingerprint } from '../directory/fingerprint.ts';
-import type { ReloadResult, UserCache } from '../directory/user-cache.ts';
+import type { ReloadResult, UserDirectory } from '../directory/user-directory.ts';
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
 import { ChangeFeed } from './change-feed.ts';
@@ -21,7 +21,7 @@ export interface FreshnessOptions {
   readonly appId: string;
   /** LISTENs here unless config.listenUrl says otherwise. */
   readonly databaseUrl: string;
-  readonly cache: UserCache;
+  readonly directory: UserDirectory;
   readonly findUsersByIds: (ids: readonly string[]) => Promise<readonly User[]>;
   readonly fingerprint: () => Promise<Fingerprint>;
   /** Sends a NOTIFY on our channel (through the pool). */
@@ -43,13 +43,13 @@ export interface Freshness {
 }
 
 export async function startFreshness(options: FreshnessOptions): Promise<Freshness> {
-  const { config, appId, cache, logger } = options;
+  const { config, appId, directory, logger } = options;
   const log = logger.child({ component: 'sync' });
   const instanceId = randomUUID();
   const stats = new SyncStats();
   const feed = new ChangeFeed({
     appId,
-    cache,
+    directory,
     fetchUsers: options.findUsersByIds,
     coalesceMs: config.coalesceMs,
     stats,
@@ -86,7 +86,7 @@ export async function startFreshness(options: FreshnessOptions): Promise<Freshne
     : undefined;
   await listener?.start();
 
-  const driftCheck = new DriftCheck({ cache, feed, fingerprint: options.fingerprint, stats, logger: log });
+  const driftCheck = new DriftCheck({ directory, feed, fingerprint: options.fingerprint, stats, logger: log });
   driftCheck.start(config.driftCheckIntervalMs);
 
   return {
@@ -100,7 +100,7 @@ export async function startFreshness(options: FreshnessOptions): Promise<Freshne
       ...stats.toJSON(),
     }),
     async reloadEverywhere() {
-      const result = await cache.reload();
+      const result = await directory.reload();
       const request = reloadRequest(appId, instanceId);
       await options.notify(NOTIFY_CHANNEL, request).catch((error: unknown) => log.warn({ err: error }, 'could not notify other instances'));
       relay?.publish(request);

@@ -3,15 +3,11 @@
  * port), and build a template database holding SuperTokens' tables and our migrations. Each
  * test file then clones the template into a database of its own.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { createSuperTokensTables } from '../../src/db/supertokens.ts';
 import { createLogger } from '../../src/logger.ts';
-import { adminQuery, databaseUrl, openDatabase } from './postgres.ts';
+import { createSuperTokensTables } from '../../supertokens-standin/writes.ts';
+import { adminQuery, databaseUrl, openDatabase, usePostgresServer } from './postgres-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,42 +19,30 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  let embedded: RunningPostgres | undefined;
-  let embeddedDir: string | undefined;
-  let serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    embeddedDir = await mkdtemp(path.join(os.tmpdir(), 'usergraph-test-pg-'));
-    await chmod(embeddedDir, 0o755); // as root, the cluster runs as the postgres user
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(embeddedDir, 'data'),
-      port: 0,
-      persistent: false,
-      logger: createLogger('warn'),
-    });
-    serverUrl = embedded.url;
-  }
-
+  const server = await usePostgresServer(process.env.TEST_DATABASE_URL, createLogger('warn'));
   const templateDatabase = `usergraph_template_${process.pid}`;
-  await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
-  await adminQuery(serverUrl, `CREATE DATABASE ${templateDatabase}`);
-  const db = openDatabase(databaseUrl(serverUrl, templateDatabase));
+  const dropTemplate = () => adminQuery(server.url, `DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
   try {
-    await createSuperTokensTables(db);
-    await migrateToLatest(db);
+    await dropTemplate();
+    await adminQuery(server.url, `CREATE DATABASE ${templateDatabase}`);
+    const db = openDatabase(databaseUrl(server.url, templateDatabase));
+    try {
+      await createSuperTokensTables(db);
+      await migrateToLatest(db);
+    } finally {
+      await db.destroy();
+    }
   } catch (error) {
-    await db.destroy();
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
-    await embedded?.stop();
+    await dropTemplate().catch(() => {});
+    await server.stop();
     throw error;
   }
-  await db.destroy();
 
-  project.provide('serverUrl', serverUrl);
+  project.provide('serverUrl', server.url);
   project.provide('templateDatabase', templateDatabase);
 
   return async () => {
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
-    await embedded?.stop();
-    if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+    await dropTemplate();
+    await server.stop();
   };
 }

@@ -20,7 +20,7 @@ import {
   signUpThirdParty,
   verifyEmail,
   type MigrationMode,
-} from '../../src/db/supertokens.ts';
+} from '../../supertokens-standin/writes.ts';
 
 export const DAY = 24 * 3600 * 1000;
 export const T0 = Date.UTC(2024, 0, 15, 9, 30, 0, 0);

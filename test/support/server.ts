@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
-import type { UserCache } from '../../src/directory/user-cache.ts';
+import type { UserDirectory } from '../../src/directory/user-directory.ts';
 import { createService, type Service } from '../../src/service.ts';
 import { captureLogs } from './logs.ts';
 
@@ -28,7 +28,7 @@ export interface GraphQLResponse<TData = any> {
 
 export interface TestServer {
   readonly url: string;
-  readonly cache: UserCache;
+  readonly directory: UserDirectory;
   readonly service: Service;
   /** Every SQL statement sent so far. */
   readonly statements: string[];
@@ -59,8 +59,8 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
   const statements: string[] = [];
   const { logger, logs } = captureLogs(config.logLevel);
   const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => statements.push(sql) });
-  const service = createService(config, db, logger, databaseUrl);
-  const { app, cache } = service;
+  const service = createService({ config, db, databaseUrl, logger });
+  const { app, directory } = service;
   await service.start();
 
   const server: Server = createServer(app);
@@ -69,7 +69,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
 
   return {
     url,
-    cache,
+    directory,
     service,
     statements,
     logs,

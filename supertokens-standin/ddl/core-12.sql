@@ -1,5 +1,5 @@
 -- What SuperTokens core 12 (postgresql plugin 9.5+) adds to the core 11 tables
--- (supertokens-core-11.sql): the time columns on app_id_to_user_id, ON UPDATE CASCADE on the
+-- (core-11.sql): the time columns on app_id_to_user_id, ON UPDATE CASCADE on the
 -- foreign keys to it, and the account-info tables that `migration_mode` moves tenant membership
 -- to. From v9.5.sql, core's SCHEMA-REWORK.md and AccountInfoQueries (docs/supertokens-schema.md).
 -- Used by the tests (and nothing else); never run against a DATABASE_URL.

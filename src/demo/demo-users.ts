@@ -12,7 +12,8 @@ import {
   setLastActive,
   setUserMetadata,
   signUpEmailPassword,
-} from './supertokens.ts';
+} from '../../supertokens-standin/writes.ts';
+import { seededRandom, seededUuid } from '../../supertokens-standin/random.ts';
 
 export const DEMO_USER_COUNT = 300;
 
@@ -38,7 +39,7 @@ export async function seedDemoIfEmpty(db: Kysely<any>, logger: Logger): Promise<
   await createSuperTokensTables(db);
   for (const [role, permissions] of ROLES) await createRole(db, role, permissions);
 
-  const random = mulberry32(20240115);
+  const random = seededRandom(20240115);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const now = Date.UTC(2026, 10, 1);
   const twoYears = 2 * 365 * 24 * 3600 * 1000;
@@ -48,7 +49,7 @@ export async function seedDemoIfEmpty(db: Kysely<any>, logger: Logger): Promise<
     const last = pick(LAST_NAMES);
     const email = `${first}.${last.replace(/[^A-Za-z]/g, '')}${i}@${pick(DOMAINS)}`.toLowerCase();
     const timeJoined = now - Math.floor(random() * twoYears);
-    const userId = await signUpEmailPassword(db, { email, timeJoined, userId: demoUuid(random) });
+    const userId = await signUpEmailPassword(db, { email, timeJoined, userId: seededUuid(random) });
 
     if (random() < 0.8) {
       await setUserMetadata(db, userId, {
@@ -63,24 +64,4 @@ export async function seedDemoIfEmpty(db: Kysely<any>, logger: Logger): Promise<
     if (random() < 0.6) await addUserRole(db, userId, 'viewer');
     if (random() < 0.7) await setLastActive(db, userId, timeJoined + Math.floor(random() * (now - timeJoined)));
   }
-}
-
-/** A small seeded PRNG: the demo is the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A v4-shaped UUID drawn from the seeded PRNG, like the ids core generates. */
-function demoUuid(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }

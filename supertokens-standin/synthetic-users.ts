@@ -1,7 +1,7 @@
 /**
- * Many synthetic users at once, for measuring (scripts/measure-directory.ts and the plan test):
- * the rows core's statements write (see supertokens.ts), written set-at-a-time so that tens of
- * thousands take seconds. Core 7 to 11 layout. Never used by the service.
+ * Many synthetic users at once, for tests and benchmarks that need volume: the rows core's
+ * statements write (see writes.ts), written set-at-a-time so that a million take a minute or
+ * two. Core 7 to 11 layout. Never used by the service.
  *
  * For user i of 1..count: 60% sign up with email and password, 25% with a third party, 15%
  * passwordless (a third of those phone-only); every tenth (an email-password user) is a primary
@@ -22,6 +22,8 @@ export interface SyntheticUsers {
 /** The SuperTokens id of synthetic user i (and of the third-party method linked to it). */
 export const syntheticUserId = (i: number) => uuidOf(`ug-${i}`);
 export const syntheticLinkedId = (i: number) => uuidOf(`ug-link-${i}`);
+/** The id the SDK shows for synthetic user i (its external id, every fifth user): metadata and roles are filed under it. */
+export const syntheticUserKey = (i: number) => (i % 5 === 0 ? `ext-${i}` : syntheticUserId(i));
 
 /** As the SQL below makes them: md5(seed)::uuid. */
 function uuidOf(seed: string): string {
@@ -39,7 +41,7 @@ export async function seedSyntheticUsers(db: Kysely<any>, { count, appId = 'publ
              md5('ug-' || i)::uuid::text AS user_id,
              CASE WHEN i % 20 < 12 THEN 'emailpassword' WHEN i % 20 < 17 THEN 'thirdparty' ELSE 'passwordless' END AS recipe_id,
              'user' || i || '@example.com' AS email,
-             (${since}::bigint + i * 60000) AS time_joined,
+             (${since}::bigint + i::bigint * 60000) AS time_joined,
              i % 10 = 0 AS is_primary,
              md5('ug-link-' || i)::uuid::text AS linked_id
       FROM generate_series(1, ${count}) AS i

@@ -35,7 +35,7 @@ export interface UserCacheOptions {
   readonly onChange?: (events: readonly UserChangeEvent[]) => void;
 }
 
-export class UserCache {
+export class UserDirectory {
   private current = UserSnapshot.empty();
   private loaded = false;
   private pendingReload: Promise<ReloadResult> | undefined;
@@ -130,8 +130,8 @@ export class UserCache {
     const at = new Date();
     const events: UserChangeEvent[] = [];
     for (const id of candidates) {
-      const old = ownUser(before, id);
-      const now = ownUser(after, id);
+      const old = before.getBySupertokensId(id);
+      const now = after.getBySupertokensId(id);
       if (now && now.version !== old?.version) events.push({ kind: 'UPSERT', user: now, at });
       else if (!now && old) events.push({ kind: 'DELETE', user: old, at });
     }
@@ -143,12 +143,6 @@ export class UserCache {
       this.options.logger.error({ err: error }, 'a change listener failed');
     }
   }
-}
-
-/** The user whose SuperTokens id this is (not one that merely answers to it, e.g. after linking). */
-function ownUser(snapshot: UserSnapshot, supertokensUserId: string): User | undefined {
-  const user = snapshot.getById(supertokensUserId);
-  return user?.supertokensUserId === supertokensUserId ? user : undefined;
 }
 
 const idKey = (id: string) => `id:${id}`;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
 
-const LEGACY_DDL = new URL('./supertokens-legacy.sql', import.meta.url);
+const LEGACY_DDL = new URL('./ddl/legacy.sql', import.meta.url);
 
 type Db = Kysely<any>;
 

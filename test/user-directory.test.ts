@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { User } from '../src/directory/user.ts';
-import { UserCache } from '../src/directory/user-cache.ts';
+import { UserDirectory } from '../src/directory/user-directory.ts';
 import { createLogger } from '../src/logger.ts';
 import { domainUser } from './support/domain.ts';
 
@@ -42,25 +42,25 @@ function pacedSource(batches: User[][]) {
 
 const logger = createLogger('silent');
 
-describe('UserCache.reload', () => {
+describe('UserDirectory.reload', () => {
   it('serves the old snapshot until the new one is complete, then swaps it in whole', async () => {
     const paced = pacedSource([[user('a'), user('b')], [user('c')]]);
-    const cache = new UserCache(paced.source, { absentTtlMs: 0, logger });
-    expect(cache.isLoaded).toBe(false);
+    const directory = new UserDirectory(paced.source, { absentTtlMs: 0, logger });
+    expect(directory.isLoaded).toBe(false);
 
-    const first = cache.reload();
+    const first = directory.reload();
     await new Promise((resolve) => setTimeout(resolve, 20)); // the first batch is in, the last is not
-    expect(cache.snapshot.size).toBe(0); // half-loaded batches are never visible
+    expect(directory.snapshot.size).toBe(0); // half-loaded batches are never visible
     paced.release();
     expect((await first).count).toBe(3);
-    expect(cache.isLoaded).toBe(true);
-    expect(cache.snapshot.size).toBe(3);
+    expect(directory.isLoaded).toBe(true);
+    expect(directory.snapshot.size).toBe(3);
   });
 
   it('shares one load between concurrent calls', async () => {
     const paced = pacedSource([[user('a')], [user('b')]]);
-    const cache = new UserCache(paced.source, { absentTtlMs: 0, logger });
-    const calls = [cache.reload(), cache.reload(), cache.reload()];
+    const directory = new UserDirectory(paced.source, { absentTtlMs: 0, logger });
+    const calls = [directory.reload(), directory.reload(), directory.reload()];
     paced.release();
     const results = await Promise.all(calls);
     expect(paced.loads).toBe(1);
@@ -68,7 +68,7 @@ describe('UserCache.reload', () => {
     expect(results[2]).toBe(results[0]);
 
     paced.rearm();
-    const next = cache.reload();
+    const next = directory.reload();
     paced.release();
     await next;
     expect(paced.loads).toBe(2); // a later call starts a new load
@@ -76,41 +76,41 @@ describe('UserCache.reload', () => {
 
   it('keeps the previous snapshot when a load fails, and can reload afterwards', async () => {
     const paced = pacedSource([[user('a')], [user('b')]]);
-    const cache = new UserCache(paced.source, { absentTtlMs: 0, logger });
+    const directory = new UserDirectory(paced.source, { absentTtlMs: 0, logger });
     paced.release();
-    await cache.reload();
-    const before = cache.snapshot;
+    await directory.reload();
+    const before = directory.snapshot;
 
     paced.failNextLoad(new Error('connection lost'));
-    await expect(cache.reload()).rejects.toThrow('connection lost');
-    expect(cache.snapshot).toBe(before);
-    expect(cache.isLoaded).toBe(true);
+    await expect(directory.reload()).rejects.toThrow('connection lost');
+    expect(directory.snapshot).toBe(before);
+    expect(directory.isLoaded).toBe(true);
 
-    await cache.reload();
-    expect(cache.snapshot).not.toBe(before);
-    expect(cache.snapshot.size).toBe(2);
+    await directory.reload();
+    expect(directory.snapshot).not.toBe(before);
+    expect(directory.snapshot.size).toBe(2);
   });
 
   it('replays changes applied during a load on top of the loaded snapshot', async () => {
     const paced = pacedSource([[user('a')], [user('b')]]);
-    const cache = new UserCache(paced.source, { absentTtlMs: 0, logger });
-    const load = cache.reload();
-    cache.apply({ upserts: [user('late', 5_000)], deletedIds: ['a'] });
+    const directory = new UserDirectory(paced.source, { absentTtlMs: 0, logger });
+    const load = directory.reload();
+    directory.apply({ upserts: [user('late', 5_000)], deletedIds: ['a'] });
     paced.release();
     await load;
-    expect(cache.snapshot.getById('late')).toEqual(user('late', 5_000));
-    expect(cache.snapshot.getById('a')).toBeUndefined();
-    expect(cache.snapshot.size).toBe(2);
+    expect(directory.snapshot.userNamedBy('late')).toEqual(user('late', 5_000));
+    expect(directory.snapshot.userNamedBy('a')).toBeUndefined();
+    expect(directory.snapshot.size).toBe(2);
   });
 
   it('forgets remembered absences when a found user is applied', () => {
-    const cache = new UserCache(pacedSource([[]]).source, { absentTtlMs: 60_000, logger });
-    cache.rememberAbsentId('x');
-    cache.rememberAbsentEmail('X@Example.com');
-    expect(cache.isKnownAbsentId('x')).toBe(true);
-    expect(cache.isKnownAbsentEmail(' x@example.com ')).toBe(true);
-    cache.apply({ upserts: [user('x')], deletedIds: [] });
-    expect(cache.isKnownAbsentId('x')).toBe(false);
-    expect(cache.isKnownAbsentEmail('x@example.com')).toBe(false);
+    const directory = new UserDirectory(pacedSource([[]]).source, { absentTtlMs: 60_000, logger });
+    directory.rememberAbsentId('x');
+    directory.rememberAbsentEmail('X@Example.com');
+    expect(directory.isKnownAbsentId('x')).toBe(true);
+    expect(directory.isKnownAbsentEmail(' x@example.com ')).toBe(true);
+    directory.apply({ upserts: [user('x')], deletedIds: [] });
+    expect(directory.isKnownAbsentId('x')).toBe(false);
+    expect(directory.isKnownAbsentEmail('x@example.com')).toBe(false);
   });
 });

@@ -6,7 +6,7 @@
  * `mode` and the writes go to the old tables (all_auth_recipe_users, *_user_to_tenant), the new
  * ones (recipe_user_account_infos, recipe_user_tenants, primary_user_tenants) or both, as that
  * mode makes core write them. Without `mode`, a write is core 11's. The pre-multitenancy layout
- * has its own writers: supertokens-legacy.ts.
+ * has its own writers: legacy-writes.ts.
  *
  * Quoted from core: every old-table statement (plugin sources named in the docs). Written after
  * core 12's AccountInfoQueries where it was read (sign-up's account infos, becoming primary);
@@ -17,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
 
-const CORE_11_DDL = new URL('./supertokens-core-11.sql', import.meta.url);
-const CORE_12_DDL = new URL('./supertokens-core-12.sql', import.meta.url);
+const CORE_11_DDL = new URL('./ddl/core-11.sql', import.meta.url);
+const CORE_12_DDL = new URL('./ddl/core-12.sql', import.meta.url);
 
 /** Any database handle: these tables are not part of the service's typed `Database`. */
 type Db = Kysely<any>;
