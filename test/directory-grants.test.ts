@@ -132,7 +132,7 @@ describe('hasRole / hasPermission with a tenant', () => {
     const contextValue = {
       caller,
       access: createAccess(caller, { adminRole: 'admin', userById: async () => record }),
-      loaders: { userById: { load: async () => record } },
+      loaders: { userById: async () => record },
     };
     const result = await execute({ schema, document: parse(document), contextValue });
     return { data: result.data, codes: result.errors?.map((error) => error.extensions.code) ?? [] };

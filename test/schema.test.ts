@@ -112,9 +112,9 @@ function contextFor(caller: Caller, grants: { admin?: boolean; permissions?: rea
     caller,
     access,
     loaders: {
-      userById: { load: async () => someone },
-      userByEmail: { load: async () => someone },
-      usersByEmail: { load: async () => [someone] },
+      userById: async () => someone,
+      userByEmail: async () => someone,
+      usersByEmail: async () => [someone],
       listUsers: () => page,
       stats: { cacheHits: 0, databaseLookups: 0, databaseQueries: 0 },
     },

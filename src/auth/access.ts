@@ -4,12 +4,14 @@
  * together with those of the directory's own record of them, read through the request's loaders
  * (never the cache or the database directly), once per request and only when a rule or `viewer`
  * asks. Once resolved, the answers are synchronous: scope-auth then checks a page of 500 users
- * without a promise per field.
+ * without a promise per field. Resolving is itself synchronous when nothing has to be fetched
+ * (a key, or a user the directory holds), so a request answered from memory makes no promise.
  */
 import type { User } from '../directory/user.ts';
 import { normalizeEmail } from '../directory/user.ts';
 import { isAdminKey, type Caller } from './caller.ts';
 import { directoryPermissions, directoryRoles } from './directory-grants.ts';
+import { whenReady, type MaybePromise } from '../maybe-promise.ts';
 import { KEY_SCOPES } from './permissions.ts';
 
 /** The caller's standing, resolved: every question answered without I/O. */
@@ -31,25 +33,43 @@ export interface Grants {
 export interface Access {
   readonly caller: Caller;
   /** Resolved on first use, then the same for the rest of the request. */
-  grants(): Promise<Grants>;
+  grants(): MaybePromise<Grants>;
 }
 
 export interface AccessOptions {
   readonly adminRole: string;
   /** This request's loader: the directory's record of a user, or null. */
-  readonly userById: (id: string) => Promise<User | null>;
+  readonly userById: (id: string) => MaybePromise<User | null>;
 }
 
 export function createAccess(caller: Caller, options: AccessOptions): Access {
-  let grants: Promise<Grants> | undefined;
+  let grants: MaybePromise<Grants> | undefined;
   return {
     caller,
-    grants: () => (grants ??= resolveGrants(caller, options)),
+    grants: () => {
+      if (grants === undefined) {
+        grants = resolveGrants(caller, options);
+        // Settled, it is kept as the plain value: later asks stay synchronous.
+        if (grants instanceof Promise) grants.then((resolved) => (grants = resolved), () => {});
+      }
+      return grants;
+    },
   };
 }
 
-async function resolveGrants(caller: Caller, { adminRole, userById }: AccessOptions): Promise<Grants> {
-  const user = caller.kind === 'user' ? await userById(caller.userId) : null;
+/** A key's grants never change: computed once per key, not once per request. */
+const keyGrants = new WeakMap<Caller, Grants>();
+
+function resolveGrants(caller: Caller, options: AccessOptions): MaybePromise<Grants> {
+  if (caller.kind !== 'user') {
+    let grants = keyGrants.get(caller);
+    if (!grants) keyGrants.set(caller, (grants = grantsOf(caller, null, options.adminRole)));
+    return grants;
+  }
+  return whenReady(options.userById(caller.userId), (record) => grantsOf(caller, record, options.adminRole));
+}
+
+function grantsOf(caller: Caller, user: User | null, adminRole: string): Grants {
   const roles = caller.kind === 'user' ? union(caller.tokenRoles, user ? directoryRoles(user) : []) : [];
   const permissions = permissionsOf(caller, user);
   const isAdmin = isAdminKey(caller) || roles.includes(adminRole);

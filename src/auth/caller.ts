@@ -4,12 +4,15 @@
  * SuperTokens access token (a JWT verified against the core's JWKS). No header: anonymous.
  * Anything else (a malformed header, an unknown key, a token that does not verify) is refused
  * with `CredentialsRejected`: bad credentials never fall back to anonymous.
+ *
+ * Answers are synchronous but for a token the verifier has not seen yet (see supertokens-token.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyConfig, AuthConfig } from '../config.ts';
 import { CredentialsRejected } from './credentials-rejected.ts';
 import { ADMIN_SCOPE, type KeyScope } from './permissions.ts';
-import { createTokenVerifier, type TokenVerifier } from './supertokens-token.ts';
+import { whenReady } from '../maybe-promise.ts';
+import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from './supertokens-token.ts';
 
 export type Caller =
   /** No credentials were sent. */
@@ -28,7 +31,9 @@ export type Caller =
   /** ADMIN_API_KEY. */
   | { readonly kind: 'admin' };
 
-export type CallerIdentifier = (authorization: string | null) => Promise<Caller>;
+/** A caller now, or a promise of one while a token is verified; throws (or rejects with) `CredentialsRejected`. */
+export type CallerIdentifier = (authorization: string | null) => Caller | Promise<Caller>;
+
 
 /** Longer bearer values are refused unread: SuperTokens' tokens are far below this (and Node refuses headers over 16 KiB). */
 const MAX_CREDENTIAL_LENGTH = 8_192;
@@ -46,20 +51,31 @@ export function createCallerIdentifier(auth: AuthConfig, demoAdminKey?: string):
   if (adminKey !== undefined) keys.push({ digest: sha256(adminKey), caller: { kind: 'admin' } });
   const verifyToken: TokenVerifier | undefined = auth.jwt ? createTokenVerifier(auth.jwt) : undefined;
 
-  return async (authorization) => {
-    if (authorization === null || authorization.trim() === '') return { kind: 'anonymous' };
+  return (authorization) => {
+    if (authorization === null || authorization.trim() === '') return ANONYMOUS;
     const match = /^Bearer +(\S+) *$/i.exec(authorization);
     if (!match) throw new CredentialsRejected('The Authorization header must be "Bearer <token or API key>".');
     const credential = match[1]!;
     if (credential.length > MAX_CREDENTIAL_LENGTH) throw new CredentialsRejected('The credential is too long.');
 
-    const key = findKey(keys, credential);
+    const digest = sha256(credential);
+    const key = findKey(keys, digest);
     if (key) return key.caller;
     if (!COMPACT_JWS.test(credential)) throw new CredentialsRejected('Unknown API key.');
     if (!verifyToken) throw new CredentialsRejected('Access tokens are not accepted here (no JWKS_URL is configured).');
-    const token = await verifyToken(credential);
-    return { kind: 'user', ...token };
+    return whenReady(verifyToken(credential), (token) => userCallers.get(token) ?? remember(token));
   };
+}
+
+const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
+
+/** One caller object per verified token, so that per-caller memos (grants) can key on it. */
+const userCallers = new WeakMap<VerifiedToken, Caller>();
+
+function remember(token: VerifiedToken): Caller {
+  const caller: Caller = Object.freeze({ kind: 'user', ...token });
+  userCallers.set(token, caller);
+  return caller;
 }
 
 function keyToKnown(key: ApiKeyConfig): KnownKey {
@@ -74,8 +90,7 @@ function keyToKnown(key: ApiKeyConfig): KnownKey {
  * Every known key is compared, whatever matched before: hashing first gives equal-length buffers
  * and the loop does not stop early, so timing says nothing about the keys.
  */
-function findKey(keys: readonly KnownKey[], credential: string): KnownKey | undefined {
-  const digest = sha256(credential);
+function findKey(keys: readonly KnownKey[], digest: Buffer): KnownKey | undefined {
   let found: KnownKey | undefined;
   for (const key of keys) {
     if (timingSafeEqual(digest, key.digest)) found = key;

@@ -4,7 +4,13 @@
  * once per cooldown. Only asymmetric algorithms are accepted: `alg: none` and HS256 signed with
  * a public key (algorithm confusion) cannot verify. Claims: `sub` is the user, `tId` the tenant,
  * `st-role` and `st-perm` are `{ v: string[], t: ms }`.
+ *
+ * A verified token is remembered (by its SHA-256, at most VERIFIED_TOKENS_KEPT of them) until it
+ * expires, so that a client sending the same token on every request pays for one signature check:
+ * later requests are answered synchronously. A remembered token whose signing key has left the key
+ * set (a rotation that a later fetch revealed) is verified again, and then refused.
  */
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { JwtConfig } from '../config.ts';
@@ -17,7 +23,10 @@ export interface VerifiedToken {
   readonly tokenPermissions: readonly string[];
 }
 
-export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+/** The token's claims now (a remembered token), or once its signature is checked; rejects with `CredentialsRejected`. */
+export type TokenVerifier = (token: string) => VerifiedToken | Promise<VerifiedToken>;
+
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 /** What SuperTokens signs with (RS256 today), and other asymmetric kinds; never HS* or none. */
 export const ACCEPTED_ALGORITHMS = [
@@ -42,10 +51,15 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
     cooldownDuration: config.jwksCooldownMs,
     timeoutDuration: 5_000,
   });
-  return async (token) => {
+  const remembered = new Map<string, { readonly token: VerifiedToken; readonly kid: string | undefined; readonly expiresAt: number }>();
+  /** The key ids of the key set as the last verification saw it. */
+  let currentKids = new Set<string | undefined>();
+
+  const verify = async (token: string): Promise<{ token: VerifiedToken; kid: string | undefined; expiresAt: number }> => {
     let payload: JWTPayload;
+    let kid: string | undefined;
     try {
-      ({ payload } = await jwtVerify(token, keySet, {
+      ({ payload, protectedHeader: { kid } } = await jwtVerify(token, keySet, {
         algorithms: ACCEPTED_ALGORITHMS,
         issuer: config.issuer,
         audience: config.audience ? [...config.audience] : undefined,
@@ -55,15 +69,29 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
     } catch (error) {
       throw new CredentialsRejected(rejectionReason(error));
     }
+    currentKids = new Set(keySet.jwks()?.keys.map((key) => key.kid));
     const subject = userId.safeParse(payload.sub);
     if (!subject.success) throw new CredentialsRejected('The access token has no usable subject.');
-    return {
+    const verified: VerifiedToken = Object.freeze({
       userId: subject.data,
       tenantId: typeof payload.tId === 'string' ? payload.tId : undefined,
       // A malformed claim grants nothing (the directory's record may still): it is read as empty.
-      tokenRoles: claimList.safeParse(payload['st-role']).data?.v ?? [],
-      tokenPermissions: claimList.safeParse(payload['st-perm']).data?.v ?? [],
-    };
+      tokenRoles: Object.freeze(claimList.safeParse(payload['st-role']).data?.v ?? []),
+      tokenPermissions: Object.freeze(claimList.safeParse(payload['st-perm']).data?.v ?? []),
+    });
+    return { token: verified, kid, expiresAt: (payload.exp ?? 0) * 1000 }; // exp is required above
+  };
+
+  return (token) => {
+    const id = createHash('sha256').update(token, 'utf8').digest('base64');
+    const known = remembered.get(id);
+    if (known && known.expiresAt > Date.now() && currentKids.has(known.kid)) return known.token;
+    if (known) remembered.delete(id);
+    return verify(token).then((entry) => {
+      if (remembered.size >= VERIFIED_TOKENS_KEPT) remembered.delete(remembered.keys().next().value!);
+      remembered.set(id, entry);
+      return entry.token;
+    });
   };
 }
 

@@ -1,14 +1,17 @@
 /**
- * Per-request readers of the directory. Each request gets fresh DataLoaders over the snapshot
- * that was current when it began; the keys the cache does not hold go to the database in one
- * batched query per tick (through `fetchMissing`, handed in so this module knows no SQL).
+ * Per-request readers of the directory. Each request reads the snapshot that was current when it
+ * began. A key the snapshot holds is answered at once, synchronously (no promise, no batch: most
+ * requests never leave memory); the keys it misses go to the database in one batched query per
+ * tick through a DataLoader made on the first miss (`fetchMissing` is handed in, so this module
+ * knows no SQL). Within a request a key is looked up once and then answers the same.
  */
 import DataLoader from 'dataloader';
+import { whenReady, type MaybePromise } from '../maybe-promise.ts';
 import { chooseUserByEmail, compareOldestFirst, normalizeEmail, userKeys, type User } from './user.ts';
 import type { UserDirectory } from './user-directory.ts';
 import type { UserPage, UserPageQuery, UserSnapshot } from './user-snapshot.ts';
 
-/** The database fallback for keys the cache misses: one query per call. */
+/** The database fallback for keys the directory misses: one query per call. */
 export interface MissingUserFetcher {
   /** Users named by any of these ids (any id a user has, see `userKeys`). */
   findUsersByIds(ids: readonly string[]): Promise<readonly User[]>;
@@ -23,18 +26,13 @@ export interface LookupStats {
   databaseQueries: number;
 }
 
-export interface EmailInTenant {
-  readonly email: string;
-  readonly tenantId: string;
-}
-
 export interface Loaders {
-  /** The user any of its ids names. */
-  readonly userById: DataLoader<string, User | null>;
+  /** The user any of its ids names, or null. */
+  userById(id: string): MaybePromise<User | null>;
   /** Every user holding an email through any login method, oldest first. */
-  readonly usersByEmail: DataLoader<string, readonly User[]>;
+  usersByEmail(email: string): MaybePromise<readonly User[]>;
   /** The user holding an email in a tenant: the primary one, else the oldest (see `chooseUserByEmail`). */
-  readonly userByEmail: DataLoader<EmailInTenant, User | null, string>;
+  userByEmail(email: string, tenantId: string): MaybePromise<User | null>;
   listUsers(query: UserPageQuery): UserPage;
   readonly stats: LookupStats;
 }
@@ -45,98 +43,111 @@ const MAX_BATCH_SIZE = 500;
 export function createLoaders(directory: UserDirectory, fetchMissing: MissingUserFetcher): Loaders {
   const snapshot: UserSnapshot = directory.snapshot;
   const stats: LookupStats = { cacheHits: 0, databaseLookups: 0, databaseQueries: 0 };
+  let byIdSeen: Map<string, MaybePromise<User | null>> | undefined;
+  let byEmailSeen: Map<string, MaybePromise<readonly User[]>> | undefined;
+  let idMisses: DataLoader<string, User | null> | undefined;
+  let emailMisses: DataLoader<string, readonly User[]> | undefined;
 
-  /**
-   * The directory first; the keys it misses (and has not seen the database deny lately) go to the
-   * database in one query. What is found joins the directory; what is not is remembered as absent.
-   */
-  async function lookUp<V>(keys: readonly string[], way: LookupWay<V>): Promise<Map<string, V>> {
-    const found = new Map<string, V>();
-    const missing: string[] = [];
-    for (const key of keys) {
-      const value = way.inSnapshot(key);
-      if (value !== undefined) found.set(key, value);
-      else if (!way.knownAbsent(key)) missing.push(key);
-    }
-    stats.cacheHits += keys.length - missing.length;
-    if (missing.length === 0) return found;
-    stats.databaseLookups += missing.length;
+  /** Fetches missed keys in one query; what is found joins the directory, what is not is remembered as absent. */
+  async function fetchAndRemember<V>(keys: readonly string[], way: MissWay<V>): Promise<Array<V | undefined>> {
+    stats.databaseLookups += keys.length;
     stats.databaseQueries += 1;
-    const fetched = await way.fetch(missing);
+    const fetched = await way.fetch(keys);
     directory.apply({ upserts: fetched, deletedIds: [] });
     const inFetched = way.finderIn(fetched);
-    for (const key of missing) {
+    return keys.map((key) => {
       const value = inFetched(key);
-      if (value !== undefined) found.set(key, value);
-      else way.rememberAbsent(key);
-    }
-    return found;
+      if (value === undefined) way.rememberAbsent(key);
+      return value;
+    });
   }
 
-  const userById: DataLoader<string, User | null> = new DataLoader(
-    async (ids) => {
-      const found = await lookUp(ids, {
-        inSnapshot: (id) => snapshot.userNamedBy(id),
-        knownAbsent: (id) => directory.isKnownAbsentId(id),
-        fetch: (missing) => fetchMissing.findUsersByIds(missing),
-        // An id may name a fetched user by any of its keys.
-        finderIn: (fetched) => {
-          const byKey = keyIndex(fetched);
-          return (id) => byKey.get(id);
-        },
-        rememberAbsent: (id) => directory.rememberAbsentId(id),
-      });
-      // No priming of the email loaders here: an email may have other holders than this user.
-      return ids.map((id) => found.get(id) ?? null);
-    },
-    { maxBatchSize: MAX_BATCH_SIZE },
-  );
+  const missedId = (id: string): Promise<User | null> => {
+    idMisses ??= new DataLoader(
+      async (ids) =>
+        (
+          await fetchAndRemember(ids, {
+            fetch: (missing) => fetchMissing.findUsersByIds(missing),
+            // An id may name a fetched user by any of its keys.
+            finderIn: (fetched) => {
+              const byKey = keyIndex(fetched);
+              return (key) => byKey.get(key);
+            },
+            rememberAbsent: (key) => directory.rememberAbsentId(key),
+          })
+        ).map((user) => user ?? null),
+      { maxBatchSize: MAX_BATCH_SIZE, cache: false },
+    );
+    return idMisses.load(id);
+  };
 
-  const usersByEmail: DataLoader<string, readonly User[]> = new DataLoader(
-    async (rawEmails) => {
-      const emails = rawEmails.map(normalizeEmail);
-      const found = await lookUp<readonly User[]>(emails, {
-        inSnapshot: (email) => nonEmpty(snapshot.getByEmail(email)),
-        knownAbsent: (email) => directory.isKnownAbsentEmail(email),
-        fetch: (missing) => fetchMissing.findUsersByEmails(missing),
-        finderIn: (fetched) => (email) =>
-          nonEmpty(fetched.filter((user) => user.emails.some((held) => normalizeEmail(held) === email)).sort(compareOldestFirst)),
-        rememberAbsent: (email) => directory.rememberAbsentEmail(email),
-      });
-      return emails.map((email) => {
-        const holders = found.get(email) ?? [];
-        for (const user of holders) userById.prime(user.id, user);
-        return holders;
-      });
-    },
-    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: normalizeEmail },
-  );
+  const missedEmail = (email: string): Promise<readonly User[]> => {
+    emailMisses ??= new DataLoader(
+      async (emails) =>
+        (
+          await fetchAndRemember(emails, {
+            fetch: (missing) => fetchMissing.findUsersByEmails(missing),
+            finderIn: (fetched) => (key) =>
+              nonEmpty(fetched.filter((user) => user.emails.some((held) => normalizeEmail(held) === key)).sort(compareOldestFirst)),
+            rememberAbsent: (key) => directory.rememberAbsentEmail(key),
+          })
+        ).map((holders) => holders ?? []),
+      { maxBatchSize: MAX_BATCH_SIZE, cache: false },
+    );
+    return emailMisses.load(email);
+  };
 
-  const userByEmail: DataLoader<EmailInTenant, User | null, string> = new DataLoader(
-    async (keys) => {
-      const holders = await usersByEmail.loadMany(keys.map((key) => key.email));
-      return keys.map((key, i) => {
-        const users = holders[i];
-        if (users instanceof Error) return users;
-        return users ? chooseUserByEmail(users, key.email, key.tenantId) : null;
-      });
-    },
-    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: ({ email, tenantId }) => `${tenantId}\u0000${normalizeEmail(email)}` },
-  );
+  const userById = (id: string): MaybePromise<User | null> => {
+    byIdSeen ??= new Map();
+    let found = byIdSeen.get(id);
+    if (found === undefined) {
+      const held = snapshot.userNamedBy(id);
+      if (held !== undefined || directory.isKnownAbsentId(id)) {
+        stats.cacheHits += 1;
+        found = held ?? null;
+      } else {
+        found = missedId(id);
+      }
+      byIdSeen.set(id, found);
+    }
+    return found;
+  };
+
+  const usersByEmail = (rawEmail: string): MaybePromise<readonly User[]> => {
+    const email = normalizeEmail(rawEmail);
+    byEmailSeen ??= new Map();
+    let found = byEmailSeen.get(email);
+    if (found === undefined) {
+      const held = snapshot.getByEmail(email);
+      if (held.length > 0 || directory.isKnownAbsentEmail(email)) {
+        stats.cacheHits += 1;
+        found = held;
+      } else {
+        found = missedEmail(email);
+      }
+      byEmailSeen.set(email, found);
+      // A holder found by email answers to its id for the rest of the request, without another lookup.
+      const remember = (holders: readonly User[]) => {
+        byIdSeen ??= new Map();
+        for (const user of holders) if (!byIdSeen.has(user.id)) byIdSeen.set(user.id, user);
+      };
+      if (found instanceof Promise) found.then(remember, () => {}); // the failure reaches the caller through `found`
+      else remember(found);
+    }
+    return found;
+  };
 
   return {
     userById,
     usersByEmail,
-    userByEmail,
+    userByEmail: (email, tenantId) => whenReady(usersByEmail(email), (holders) => chooseUserByEmail(holders, email, tenantId)),
     listUsers: (query) => snapshot.listUsers(query),
     stats,
   };
 }
 
-/** How one loader finds its values: in the snapshot, or among the users the database returned. */
-interface LookupWay<V> {
-  inSnapshot(key: string): V | undefined;
-  knownAbsent(key: string): boolean;
+/** How one kind of miss is fetched and matched among the users the database returned. */
+interface MissWay<V> {
   fetch(missing: readonly string[]): Promise<readonly User[]>;
   /** A finder over the users one query returned (built once per query). */
   finderIn(fetched: readonly User[]): (key: string) => V | undefined;

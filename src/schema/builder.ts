@@ -3,6 +3,7 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { whenReady } from '../maybe-promise.ts';
 import type { GraphQLContext } from './context.ts';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from './errors.ts';
 
@@ -35,16 +36,15 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // A refused subscriber is told when subscribing, not left waiting for refused events.
     authorizeOnSubscribe: true,
-    // Async once per request (the caller's own record), then every check is synchronous.
-    authScopes: async ({ access }) => {
-      const grants = await access.grants();
-      return {
+    // Resolved once per request (asynchronously only when the caller's own record must be
+    // fetched), then every check is synchronous.
+    authScopes: ({ access }) =>
+      whenReady(access.grants(), (grants) => ({
         admin: grants.isAdmin,
-        permission: (permission) => grants.holds(permission),
-        self: (userId) => grants.isUser(userId),
-        selfEmail: (email) => grants.isUserWithEmail(email),
-      };
-    },
+        permission: (permission: string) => grants.holds(permission),
+        self: (userId: string) => grants.isUser(userId),
+        selfEmail: (email: string) => grants.isUserWithEmail(email),
+      })),
     unauthorizedError: (_parent, { caller }, info) =>
       caller.kind === 'anonymous'
         ? new UnauthenticatedError(`${info.parentType.name}.${info.fieldName} needs credentials: send Authorization: Bearer <access token or API key>.`)

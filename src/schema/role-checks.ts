@@ -10,6 +10,7 @@ import {
   directoryRolesInTenant,
 } from '../auth/directory-grants.ts';
 import { USERS_READ } from '../auth/permissions.ts';
+import { whenReady } from '../maybe-promise.ts';
 import { builder } from './builder.ts';
 import { needsPermissionOrSelf } from './rules.ts';
 import { name, tenantId, userId } from './inputs.ts';
@@ -23,12 +24,12 @@ builder.queryFields((t) => ({
       tenantId: t.arg.string().validate(tenantId.nullish()),
     },
     ...needsPermissionOrSelf(USERS_READ, (args: { userId: string }) => ({ self: args.userId })),
-    resolve: async (_root, args, { loaders }) => {
-      const user = await loaders.userById.load(args.userId);
-      if (!user) return false;
-      const roles = args.tenantId == null ? directoryRoles(user) : directoryRolesInTenant(user, args.tenantId);
-      return roles.includes(args.role);
-    },
+    resolve: (_root, args, { loaders }) =>
+      whenReady(loaders.userById(args.userId), (user) => {
+        if (!user) return false;
+        const roles = args.tenantId == null ? directoryRoles(user) : directoryRolesInTenant(user, args.tenantId);
+        return roles.includes(args.role);
+      }),
   }),
 
   hasPermission: t.boolean({
@@ -40,11 +41,11 @@ builder.queryFields((t) => ({
       tenantId: t.arg.string().validate(tenantId.nullish()),
     },
     ...needsPermissionOrSelf(USERS_READ, (args: { userId: string }) => ({ self: args.userId })),
-    resolve: async (_root, args, { loaders }) => {
-      const user = await loaders.userById.load(args.userId);
-      if (!user) return false;
-      if (args.tenantId == null) return directoryPermissions(user).includes(args.permission);
-      return directoryHoldsInTenant(user, args.permission, args.tenantId);
-    },
+    resolve: (_root, args, { loaders }) =>
+      whenReady(loaders.userById(args.userId), (user) => {
+        if (!user) return false;
+        if (args.tenantId == null) return directoryPermissions(user).includes(args.permission);
+        return directoryHoldsInTenant(user, args.permission, args.tenantId);
+      }),
   }),
 }));

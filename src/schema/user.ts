@@ -128,7 +128,7 @@ builder.queryFields((t) => ({
     description: "The user this id names: its id, its SuperTokens id, or any login method's SuperTokens or external id; null when none.",
     args: { id: t.arg.id({ required: true }).validate(userId) },
     ...needsPermissionOrSelf(USERS_READ, (args: { id: string }) => ({ self: args.id })),
-    resolve: (_root, { id }, { loaders }) => loaders.userById.load(id),
+    resolve: (_root, { id }, { loaders }) => loaders.userById(id),
   }),
 
   userByEmail: t.field({
@@ -141,7 +141,7 @@ builder.queryFields((t) => ({
       tenantId: t.arg.string({ required: true, defaultValue: 'public' }).validate(tenantId),
     },
     ...needsPermissionOrSelf(USERS_READ, (args: { email: string }) => ({ selfEmail: args.email })),
-    resolve: (_root, args, { loaders }) => loaders.userByEmail.load({ email: args.email, tenantId: args.tenantId }),
+    resolve: (_root, args, { loaders }) => loaders.userByEmail(args.email, args.tenantId),
   }),
 
   usersByEmail: t.field({
@@ -149,7 +149,7 @@ builder.queryFields((t) => ({
     description: 'Every user holding this email (trimmed and lower-cased first) through any login method, in any tenant; oldest first.',
     args: { email: t.arg.string({ required: true }).validate(email) },
     ...needsPermissionOrSelf(USERS_READ, (args: { email: string }) => ({ selfEmail: args.email })),
-    resolve: (_root, args, { loaders }) => loaders.usersByEmail.load(args.email),
+    resolve: (_root, args, { loaders }) => loaders.usersByEmail(args.email),
   }),
 
   users: t.field({
