@@ -1,23 +1,25 @@
 /**
- * createApp: the GraphQL service as a fetch-style handler (graphql-yoga). It knows nothing of the
- * process: it never listens, reads no environment and opens no connection of its own.
+ * createApp: the HTTP surface. yoga serves GraphQL and everything around it (GraphiQL, /ready,
+ * /status, SSE, errors); the fast lane (http/fast-lane.ts) answers the common query in front of
+ * it. It knows nothing of the process: it never listens, reads no environment and opens no
+ * connection of its own.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import { createAccess } from './auth/access.ts';
-import { createCallerIdentifier, type Caller } from './auth/caller.ts';
-import { CredentialsRejected } from './auth/credentials-rejected.ts';
 import type { Config } from './config.ts';
-import { createLoaders, type MissingUserFetcher } from './directory/loaders.ts';
+import type { MissingUserFetcher } from './directory/loaders.ts';
+import type { UserChangeHub } from './directory/user-change-hub.ts';
 import type { ReloadResult, UserDirectory } from './directory/user-directory.ts';
+import { createFastLane, type FastLaneStats, type NodeListener } from './http/fast-lane.ts';
+import { createPreparedOperations } from './http/prepared-operations.ts';
+import { createRequestContexts } from './http/request-context.ts';
 import type { Logger } from './logger.ts';
 import { useArmor } from './plugins/use-armor.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
 import { useStatus } from './plugins/use-status.ts';
-import type { UserChangeHub } from './directory/user-change-hub.ts';
 import type { RequestContext } from './schema/context.ts';
-import { InvalidCredentialsError } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 
 export interface AppDependencies {
@@ -25,7 +27,7 @@ export interface AppDependencies {
   /** The embedded demo's admin key, accepted like ADMIN_API_KEY when that is unset. */
   readonly demoAdminKey?: string | undefined;
   readonly directory: UserDirectory;
-  /** The database fallback for cache misses. */
+  /** The database fallback for directory misses. */
   readonly fetchMissing: MissingUserFetcher;
   readonly logger: Logger;
   /** The stream behind the userChanged subscription. */
@@ -38,35 +40,26 @@ export interface AppDependencies {
   readonly status: () => Record<string, unknown>;
 }
 
-export type App = YogaServerInstance<object, RequestContext>;
+export type Yoga = YogaServerInstance<object, RequestContext>;
+
+export interface App {
+  /** The node:http request listener: the fast lane, else yoga. */
+  readonly handleRequest: (request: IncomingMessage, response: ServerResponse) => void;
+  /** yoga alone, for in-process calls (`yoga.fetch`): what the fast lane must answer alike. */
+  readonly yoga: Yoga;
+  readonly fastLane: Readonly<FastLaneStats>;
+}
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export function createApp(deps: AppDependencies): App {
-  const { config, directory, fetchMissing, logger, userChanges } = deps;
-  const identifyCaller = createCallerIdentifier(config.auth, deps.demoAdminKey);
+  const { config, logger } = deps;
   const { limits } = config;
+  const contexts = createRequestContexts({ ...deps, auth: config.auth });
 
-  const reloadUsers = async () => {
-    try {
-      return await deps.reloadUsers();
-    } catch (error) {
-      logger.error({ err: error }, 'reload failed; keeping the previous directory');
-      throw error;
-    }
-  };
-
-  const authenticate = async (authorization: string | null): Promise<Caller> => {
-    try {
-      return await identifyCaller(authorization);
-    } catch (error) {
-      if (!(error instanceof CredentialsRejected)) throw error;
-      logger.info({ reason: error.reason }, 'credentials refused');
-      throw new InvalidCredentialsError(error.reason);
-    }
-  };
-
-  return createYoga<object, RequestContext>({
+  const yoga: Yoga = createYoga<object, RequestContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     graphiql: config.http.graphiql,
     landingPage: false,
     logging: yogaLogger(logger),
@@ -82,15 +75,8 @@ export function createApp(deps: AppDependencies): App {
         return masked;
       },
     },
-    context: async ({ request }): Promise<RequestContext> => {
-      const caller = await authenticate(request.headers.get('authorization'));
-      const loaders = createLoaders(directory, fetchMissing);
-      const access = createAccess(caller, {
-        adminRole: config.auth.adminRole,
-        userById: (id) => loaders.userById.load(id),
-      });
-      return { caller, access, loaders, reloadUsers, userChanges };
-    },
+    context: async ({ request }): Promise<RequestContext> =>
+      contexts.contextFor(await contexts.authenticate(request.headers.get('authorization'))),
     plugins: [
       useCsrfPrevention(),
       useArmor({ limits, blockFieldSuggestions: !config.http.introspection }),
@@ -100,6 +86,27 @@ export function createApp(deps: AppDependencies): App {
       useLookupStats(),
     ],
   });
+
+  // yoga's own parse, validate and execute: every plugin's rules and hooks apply on the fast lane too.
+  const enveloped = yoga.getEnveloped({});
+  const fastLane = createFastLane({
+    endpoint: GRAPHQL_ENDPOINT,
+    operations: createPreparedOperations(enveloped),
+    execute: enveloped.execute,
+    schema: enveloped.schema,
+    identifyCaller: contexts.identifyCaller,
+    contextFor: contexts.contextFor,
+    maxBodyBytes: limits.maxBodyBytes,
+    maxBatch: limits.maxBatch,
+    onFault: (error) => logger.error({ err: error }, 'the fast lane failed; yoga answers instead'),
+  });
+  const toYoga = yoga as unknown as NodeListener;
+
+  return {
+    handleRequest: (request, response) => fastLane(request, response, toYoga),
+    yoga,
+    fastLane: fastLane.stats,
+  };
 }
 
 /** Browsers may call from these origins only; no list, no cross-origin browser calls at all. */

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const service = createService({ config, db, databaseUrl, logger, demoAdminKey: demo?.adminApiKey });
   cleanups.unshift(() => service.stop());
 
-  const server = createServer(service.app);
+  const server = createServer(service.app.handleRequest);
   await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
   cleanups.unshift(() => closeServer(server));
   onShutdownSignal(logger, cleanups);

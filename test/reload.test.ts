@@ -119,11 +119,11 @@ describe('health and readiness', () => {
     const db = connectDatabase({ url: database.url, poolSize: 2 });
     try {
       const service = createService({ config, db, databaseUrl: database.url, logger: createLogger('silent') });
-      expect((await service.app.fetch('http://usergraph/health')).status).toBe(200);
-      expect((await service.app.fetch('http://usergraph/ready')).status).toBe(503);
+      expect((await service.app.yoga.fetch('http://usergraph/health')).status).toBe(200);
+      expect((await service.app.yoga.fetch('http://usergraph/ready')).status).toBe(503);
       try {
         await service.start();
-        expect((await service.app.fetch('http://usergraph/ready')).status).toBe(200);
+        expect((await service.app.yoga.fetch('http://usergraph/ready')).status).toBe(200);
       } finally {
         await service.stop();
       }

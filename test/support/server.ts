@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import type { UserDirectory } from '../../src/directory/user-directory.ts';
 import { createService, type Service } from '../../src/service.ts';
+import { answerOf, expectSameAnswerFromYoga, isReplayable } from './differential.ts';
 import { captureLogs } from './logs.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -57,15 +58,30 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     ...env,
   });
   const statements: string[] = [];
-  const { logger, logs } = captureLogs(config.logLevel);
-  const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => statements.push(sql) });
+  let recording = true;
+  const { logger, logs, muted } = captureLogs(config.logLevel);
+  const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => recording && statements.push(sql) });
   const service = createService({ config, db, databaseUrl, logger });
   const { app, directory } = service;
   await service.start();
 
-  const server: Server = createServer(app);
+  const server: Server = createServer(app.handleRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  /** Sends the request to the server; a GraphQL query is then replayed through yoga alone and must be answered alike. */
+  const send = async (path: string, init?: RequestInit): Promise<Response> => {
+    const response = await fetch(`${url}${path}`, init);
+    if (path !== '/graphql' || !isReplayable(init)) return response;
+    const first = await answerOf(response);
+    recording = false;
+    try {
+      await muted(() => expectSameAnswerFromYoga(app.yoga, `${url}${path}`, init!, first));
+    } finally {
+      recording = true;
+    }
+    return new Response(first.body, { status: first.status, statusText: response.statusText, headers: first.headers });
+  };
 
   return {
     url,
@@ -74,9 +90,9 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     statements,
     logs,
     viewQueries: (since = 0) => statements.slice(since).filter((sql) => sql.includes('user_full_view')).length,
-    fetch: (path, init) => fetch(`${url}${path}`, init),
+    fetch: send,
     async execute(query, variables, headers = asReader) {
-      const response = await fetch(`${url}/graphql`, {
+      const response = await send('/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),

@@ -1,0 +1,233 @@
+/**
+ * The fast lane: the common request (POST /graphql, JSON, a query that yoga would accept and that
+ * runs without an error) answered straight on node:http, with the document prepared once
+ * (parsed and validated by yoga's own envelop, see prepared-operations.ts), the caller's
+ * credentials checked once (see auth/caller.ts) and one write of the serialised answer. yoga's
+ * per-request machinery (a fetch Request and Response per call, the body pipeline, the plugin
+ * hooks) is what costs: the lane skips it where the answer cannot differ.
+ *
+ * Everything else goes to yoga, untouched: other paths and methods, browsers (an Origin header:
+ * CORS), other content types and accept headers, bodies without a length or over the limit, and,
+ * after the body was read, whatever is not a plain query yoga would accept, refused credentials,
+ * and any result carrying an error (yoga runs it again and answers it, masking included). The
+ * lane reads the body only when it may answer; when it then declines, yoga gets the bytes it read.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { Caller } from '../auth/caller.ts';
+import type { RequestContext } from '../schema/context.ts';
+import type { PreparedOperation, PreparedOperations } from './prepared-operations.ts';
+
+/** A node request listener: answers, or passes the request to `next` when it is not for this lane. */
+export interface FastLane {
+  (request: IncomingMessage, response: ServerResponse, next: NodeListener): void;
+  readonly stats: Readonly<FastLaneStats>;
+}
+
+/** What the lane hands over to: yoga, as a node listener. A body already read is on `request.body`. */
+export type NodeListener = (request: IncomingMessage & { body?: Buffer }, response: ServerResponse) => unknown;
+
+export interface FastLaneOptions {
+  readonly endpoint: string;
+  readonly operations: PreparedOperations;
+  /** yoga's envelop execute (its plugins' execution hooks apply, as on yoga's own path). */
+  readonly execute: (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
+  readonly schema: ExecutionArgs['schema'];
+  readonly identifyCaller: (authorization: string | null) => Caller | Promise<Caller>;
+  readonly contextFor: (caller: Caller) => RequestContext;
+  readonly maxBodyBytes: number;
+  /** Operations in one batched request; 0: batching is off. */
+  readonly maxBatch: number;
+  /** Told of a failure of the lane itself (the request then goes to yoga). */
+  readonly onFault: (error: unknown) => void;
+}
+
+/** How requests went: a lane that answers nothing would be a silent waste. */
+export interface FastLaneStats {
+  /** Answered by the lane. */
+  answered: number;
+  /** Read by the lane, then answered by yoga (an error, a mutation, refused credentials, …). */
+  handedOver: number;
+  /** Never the lane's: another path, method, content type, accept, or body size. */
+  passedBy: number;
+}
+
+interface GraphQLParams {
+  readonly query: string;
+  readonly variables: Record<string, unknown> | undefined;
+  readonly operationName: string | undefined;
+}
+
+const PARAM_NAMES = new Set(['query', 'variables', 'operationName', 'extensions']);
+
+export function createFastLane(options: FastLaneOptions): FastLane {
+  const { endpoint, operations, maxBodyBytes, maxBatch } = options;
+
+  /** The answers, or undefined when yoga must answer (nothing has been written). */
+  async function answer(body: Buffer, authorization: string | null): Promise<string | undefined> {
+    const params = paramsOf(body, maxBatch);
+    if (!params) return undefined;
+    const prepared: PreparedOperation[] = [];
+    for (const one of Array.isArray(params) ? params : [params]) {
+      const operation = operations.prepare(one.query, one.operationName);
+      if (!operation) return undefined;
+      prepared.push(operation);
+    }
+    let caller: Caller;
+    try {
+      const identified = options.identifyCaller(authorization);
+      caller = identified instanceof Promise ? await identified : identified;
+    } catch {
+      return undefined; // refused credentials: yoga answers 401 (and logs it once)
+    }
+    const run = (operation: PreparedOperation, { variables }: GraphQLParams) =>
+      options.execute({
+        schema: options.schema,
+        document: operation.document,
+        operationName: operation.operationName,
+        variableValues: variables,
+        contextValue: options.contextFor(caller),
+      });
+    if (!Array.isArray(params)) {
+      const result = await run(prepared[0]!, params);
+      return result.errors ? undefined : JSON.stringify(result);
+    }
+    const results = await Promise.all(prepared.map((operation, i) => run(operation, params[i]!)));
+    if (results.some((result) => result.errors)) return undefined;
+    return `[${results.map((result) => JSON.stringify(result)).join(',')}]`;
+  }
+
+  const stats: FastLaneStats = { answered: 0, handedOver: 0, passedBy: 0 };
+  const lane = (request: IncomingMessage, response: ServerResponse, next: NodeListener) => {
+    const contentType = takesRequest(request, endpoint, maxBodyBytes);
+    if (!contentType) {
+      stats.passedBy += 1;
+      next(request, response);
+      return;
+    }
+    readBody(request, Number(request.headers['content-length'])).then(
+      async (body) => {
+        if (body === undefined) return; // the client went away
+        let text: string | undefined;
+        try {
+          text = await answer(body, request.headers.authorization ?? null);
+        } catch (error) {
+          options.onFault(error);
+        }
+        if (text === undefined) {
+          stats.handedOver += 1;
+          (request as IncomingMessage & { body?: Buffer }).body = body;
+          next(request, response);
+          return;
+        }
+        stats.answered += 1;
+        response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+        response.end(text);
+      },
+      (error: unknown) => {
+        options.onFault(error);
+        if (!response.headersSent) response.destroy();
+      },
+    );
+  };
+  return Object.assign(lane, { stats });
+}
+
+/**
+ * The content type of the answer when the lane may take this request, before reading a byte of
+ * it; undefined when it goes to yoga as it came.
+ */
+function takesRequest(request: IncomingMessage, endpoint: string, maxBodyBytes: number): string | undefined {
+  const { headers } = request;
+  if (request.method !== 'POST' || request.url !== endpoint || headers.origin !== undefined) return undefined;
+  if (!isJson(headers['content-type'])) return undefined;
+  const length = headers['content-length'];
+  if (length === undefined || !/^\d+$/.test(length) || Number(length) === 0 || Number(length) > maxBodyBytes) return undefined;
+  return answerContentType(headers.accept);
+}
+
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const value = contentType.toLowerCase().replace(/\s/g, '');
+  return value === 'application/json' || value === 'application/json;charset=utf-8';
+}
+
+/** The media types yoga answers a query with, in the order its negotiation prefers the later one. */
+const REGULAR_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'] as const;
+
+/**
+ * yoga's negotiation for a result that is not a stream (its result processors, in their order):
+ * of the accepted types (utf-8 only), the first listed that a JSON answer matches decides; with a
+ * wildcard, application/json. Undefined when no JSON answer is acceptable (yoga then decides).
+ */
+export function answerContentType(accept: string | undefined): string | undefined {
+  const requested = (accept || '*/*')
+    .replace(/\s/g, '')
+    .toLowerCase()
+    .split(',')
+    .flatMap((part) => {
+      const [mediaType, ...params] = part.split(';');
+      const charset = params.find((param) => param.includes('charset=')) ?? 'charset=utf-8';
+      return mediaType !== undefined && charset === 'charset=utf-8' ? [mediaType] : [];
+    })
+    .reverse();
+  let chosen: string | undefined;
+  for (const asked of requested) {
+    const [askedType, askedSubtype] = asked.split('/');
+    for (const offered of REGULAR_MEDIA_TYPES) {
+      const [type, subtype] = offered.split('/');
+      if ((askedType === '*' || askedType === type) && (askedSubtype === '*' || askedSubtype === subtype)) chosen = offered;
+    }
+  }
+  return chosen === undefined ? undefined : `${chosen}; charset=utf-8`;
+}
+
+/** The whole body (its length is known and within the limit); undefined when the client went away. */
+function readBody(request: IncomingMessage, length: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
+    request.on('end', () => resolve(received === length ? Buffer.concat(chunks, received) : undefined));
+    request.on('error', reject);
+    request.on('close', () => resolve(undefined)); // after 'end' this changes nothing
+  });
+}
+
+/** The request's GraphQL parameters (one, or a batch), when they are plainly what yoga accepts. */
+function paramsOf(body: Buffer, maxBatch: number): GraphQLParams | GraphQLParams[] | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(json)) return plainParams(json);
+  if (maxBatch === 0 || json.length === 0 || json.length > maxBatch) return undefined;
+  const batch: GraphQLParams[] = [];
+  for (const item of json) {
+    const params = plainParams(item);
+    if (!params) return undefined;
+    batch.push(params);
+  }
+  return batch;
+}
+
+function plainParams(value: unknown): GraphQLParams | undefined {
+  if (!isPlainObject(value)) return undefined;
+  for (const key in value) if (!PARAM_NAMES.has(key)) return undefined;
+  const { query, variables, operationName, extensions } = value;
+  if (typeof query !== 'string') return undefined;
+  if (variables != null && !isPlainObject(variables)) return undefined;
+  if (operationName != null && typeof operationName !== 'string') return undefined;
+  // Extensions (persisted queries and the like) are yoga's business.
+  if (extensions != null && (!isPlainObject(extensions) || Object.keys(extensions).length > 0)) return undefined;
+  return { query, variables: variables ?? undefined, operationName: operationName ?? undefined };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

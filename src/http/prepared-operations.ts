@@ -1,0 +1,70 @@
+/**
+ * Documents parsed and validated once, then reused: the fast lane's cache, keyed by the query
+ * text. Parsing and validation are yoga's own (its envelop, so every rule of every plugin applies:
+ * Armor's limits, introspection off, …): a document is prepared only when yoga would accept it.
+ * Whatever yoga would refuse, or the fast lane does not run (mutations, subscriptions), is
+ * remembered as declined, so a repeated bad document costs one lookup here before yoga answers it.
+ */
+import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+
+export interface PreparedOperation {
+  readonly document: DocumentNode;
+  /** The operation to run, by name; undefined for the document's only operation. */
+  readonly operationName: string | undefined;
+}
+
+export interface Enveloped {
+  readonly schema: GraphQLSchema;
+  parse(source: string): DocumentNode;
+  validate(schema: GraphQLSchema, document: DocumentNode): readonly unknown[];
+}
+
+export interface PreparedOperations {
+  /** The query operation to run, or undefined when this request must go to yoga. */
+  prepare(query: string, operationName: string | null | undefined): PreparedOperation | undefined;
+}
+
+/** Documents kept; the oldest go first. */
+const MAX_DOCUMENTS = 1_000;
+/** Longer texts are not kept: one-off documents should not push out the ones clients repeat. */
+const MAX_KEPT_QUERY_LENGTH = 16_384;
+
+type Entry = { readonly document: DocumentNode; readonly queries: ReadonlyMap<string | undefined, PreparedOperation> } | 'declined';
+
+export function createPreparedOperations(enveloped: Enveloped): PreparedOperations {
+  const entries = new Map<string, Entry>();
+
+  const prepareDocument = (query: string): Entry => {
+    let document: DocumentNode;
+    try {
+      document = enveloped.parse(query);
+    } catch {
+      return 'declined';
+    }
+    if (enveloped.validate(enveloped.schema, document).length > 0) return 'declined';
+    const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+    const queries = new Map<string | undefined, PreparedOperation>();
+    for (const operation of operations) {
+      if (operation.operation !== 'query') continue;
+      const name = operation.name?.value;
+      if (name !== undefined) queries.set(name, { document, operationName: name });
+      // Without an operationName, only a document of one operation can run.
+      if (operations.length === 1) queries.set(undefined, { document, operationName: undefined });
+    }
+    return { document, queries };
+  };
+
+  return {
+    prepare(query, operationName) {
+      let entry = entries.get(query);
+      if (entry === undefined) {
+        entry = prepareDocument(query);
+        if (query.length <= MAX_KEPT_QUERY_LENGTH) {
+          if (entries.size >= MAX_DOCUMENTS) entries.delete(entries.keys().next().value!);
+          entries.set(query, entry);
+        }
+      }
+      return entry === 'declined' ? undefined : entry.queries.get(operationName ?? undefined);
+    },
+  };
+}
