@@ -34,7 +34,7 @@ await withScratchDatabase(serverUrl, createLogger('warn'), async (databaseUrl, t
   await service.start();
 
   const run = async (key: string) => {
-    const response = await service.app.fetch('http://bench/graphql', {
+    const response = await service.app.yoga.fetch('http://bench/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ query }),
