@@ -6,7 +6,7 @@ import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } fro
 import { createAccess } from './auth/access.ts';
 import { createCallerIdentifier, type Caller } from './auth/caller.ts';
 import { CredentialsRejected } from './auth/credentials-rejected.ts';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import { createLoaders, type MissingUserFetcher } from './directory/loaders.ts';
 import type { ReloadResult, UserDirectory } from './directory/user-directory.ts';
 import type { Logger } from './logger.ts';

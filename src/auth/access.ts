@@ -6,11 +6,11 @@
  * asks. Once resolved, the answers are synchronous: scope-auth then checks a page of 500 users
  * without a promise per field.
  */
+import { KEY_SCOPES } from '../config/auth.ts';
 import type { User } from '../directory/user.ts';
 import { normalizeEmail } from '../directory/user.ts';
 import { isAdminKey, type Caller } from './caller.ts';
 import { directoryPermissions, directoryRoles } from './directory-grants.ts';
-import { KEY_SCOPES } from './permissions.ts';
 
 /** The caller's standing, resolved: every question answered without I/O. */
 export interface Grants {

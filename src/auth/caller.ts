@@ -6,9 +6,10 @@
  * with `CredentialsRejected`: bad credentials never fall back to anonymous.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyConfig, AuthConfig } from '../config.ts';
+import type { KeyScope } from '../config/auth.ts';
+import type { ApiKeyConfig, AuthConfig } from '../config/config.ts';
 import { CredentialsRejected } from './credentials-rejected.ts';
-import { ADMIN_SCOPE, type KeyScope } from './permissions.ts';
+import { ADMIN_SCOPE } from './permissions.ts';
 import { createTokenVerifier, type TokenVerifier } from './supertokens-token.ts';
 
 export type Caller =

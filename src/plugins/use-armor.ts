@@ -6,7 +6,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Limits } from '../config.ts';
+import type { Limits } from '../config/config.ts';
 
 export const LIMIT_CODES = {
   depth: 'QUERY_TOO_DEEP',
