@@ -1,11 +1,11 @@
 /**
  * kysely-ctl (`npm run migrate`, `npx kysely migrate:down`, …) against DATABASE_URL, with the
- * same migrator the service applies at startup. Config is read through src/config.ts.
+ * same migrator the service applies at startup. Config is read through src/config/.
  * (New migrations are written by hand: migrations/<Date.now()>_<intent>.ts.)
  */
 import type { Kysely } from 'kysely';
 import { defineConfig } from 'kysely-ctl';
-import { loadConfig } from './src/config.ts';
+import { loadConfig } from './src/config/config.ts';
 import { connectDatabase } from './src/db/connect.ts';
 import { createMigrator } from './src/db/migrate.ts';
 

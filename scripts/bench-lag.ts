@@ -9,7 +9,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { parseConfig } from '../src/config.ts';
+import { parseConfig } from '../src/config/config.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';

@@ -5,7 +5,7 @@
  * Scratch database on BENCH_DATABASE_URL's server, or embedded. BENCH_LOAD_SIZES: 10000,100000.
  */
 import { sql, type Kysely } from 'kysely';
-import { parseConfig } from '../src/config.ts';
+import { parseConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';
 import { seedSyntheticUsers } from '../supertokens-standin/synthetic-users.ts';

@@ -5,7 +5,7 @@
  * server's, or an embedded one). A second argument replaces the query.
  */
 import type { Kysely } from 'kysely';
-import { parseConfig } from '../src/config.ts';
+import { parseConfig } from '../src/config/config.ts';
 import { addUserRole, setUserMetadata, signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import { createLogger } from '../src/logger.ts';
 import { createService } from '../src/service.ts';

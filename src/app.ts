@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import type { MissingUserFetcher } from './directory/loaders.ts';
 import type { UserChangeHub } from './directory/user-change-hub.ts';
 import type { ReloadResult, UserDirectory } from './directory/user-directory.ts';

@@ -1,6 +1,6 @@
 /** Structured logs (pino). Emails and other PII only at debug level; tokens never. */
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config.ts';
+import type { LogLevel } from './config/config.ts';
 
 export type { Logger };
 

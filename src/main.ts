@@ -3,7 +3,7 @@
  * first load. Shutdown runs in reverse. The only module that wires things together.
  */
 import { createServer } from 'node:http';
-import { loadConfig, type Config } from './config.ts';
+import { loadConfig, type Config } from './config/config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startDemoDatabase, type DemoDatabase } from './demo/start-demo-database.ts';

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { createApp, type App } from './app.ts';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import type { Database } from './db/database.ts';
 import { notify } from './db/notify.ts';
 import { createUserRepository } from './db/user-repository.ts';

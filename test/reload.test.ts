@@ -1,7 +1,7 @@
 /** reloadUsers: guarded by @admin, atomic, single-flight, and harmless when it fails. Plus /ready. */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.ts';
+import { parseConfig } from '../src/config/config.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
 import { createLogger } from '../src/logger.ts';

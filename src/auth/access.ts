@@ -7,12 +7,12 @@
  * without a promise per field. Resolving is itself synchronous when nothing has to be fetched
  * (a key, or a user the directory holds), so a request answered from memory makes no promise.
  */
+import { KEY_SCOPES } from '../config/auth.ts';
 import type { User } from '../directory/user.ts';
 import { normalizeEmail } from '../directory/user.ts';
 import { isAdminKey, type Caller } from './caller.ts';
 import { directoryPermissions, directoryRoles } from './directory-grants.ts';
 import { whenReady, type MaybePromise } from '../maybe-promise.ts';
-import { KEY_SCOPES } from './permissions.ts';
 
 /** The caller's standing, resolved: every question answered without I/O. */
 export interface Grants {

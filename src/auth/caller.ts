@@ -8,10 +8,11 @@
  * Answers are synchronous but for a token the verifier has not seen yet (see supertokens-token.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyConfig, AuthConfig } from '../config.ts';
+import type { KeyScope } from '../config/auth.ts';
+import type { ApiKeyConfig, AuthConfig } from '../config/config.ts';
 import { CredentialsRejected } from './credentials-rejected.ts';
-import { ADMIN_SCOPE, type KeyScope } from './permissions.ts';
 import { whenReady } from '../maybe-promise.ts';
+import { ADMIN_SCOPE } from './permissions.ts';
 import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from './supertokens-token.ts';
 
 export type Caller =

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import type { JwtConfig } from '../config.ts';
+import type { JwtConfig } from '../config/config.ts';
 import { CredentialsRejected } from './credentials-rejected.ts';
 
 export interface VerifiedToken {

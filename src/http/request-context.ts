@@ -5,7 +5,7 @@
 import { createAccess } from '../auth/access.ts';
 import { createCallerIdentifier, type Caller, type CallerIdentifier } from '../auth/caller.ts';
 import { CredentialsRejected } from '../auth/credentials-rejected.ts';
-import type { AuthConfig } from '../config.ts';
+import type { AuthConfig } from '../config/config.ts';
 import { createLoaders, type MissingUserFetcher } from '../directory/loaders.ts';
 import type { UserChangeHub } from '../directory/user-change-hub.ts';
 import type { ReloadResult, UserDirectory } from '../directory/user-directory.ts';

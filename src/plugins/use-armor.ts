@@ -6,15 +6,8 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Limits } from '../config.ts';
-
-export const LIMIT_CODES = {
-  depth: 'QUERY_TOO_DEEP',
-  aliases: 'TOO_MANY_ALIASES',
-  tokens: 'TOO_MANY_TOKENS',
-  directives: 'TOO_MANY_DIRECTIVES',
-  cost: 'QUERY_TOO_COMPLEX',
-} as const;
+import type { Limits } from '../config/config.ts';
+import { ERRORS, type ErrorEntry } from '../errors.ts';
 
 export interface ArmorOptions {
   readonly limits: Limits;
@@ -24,11 +17,11 @@ export interface ArmorOptions {
 
 export function useArmor({ limits, blockFieldSuggestions }: ArmorOptions): Plugin {
   return EnvelopArmorPlugin({
-    maxDepth: { n: limits.maxDepth, ...refuseWith(LIMIT_CODES.depth) },
-    maxAliases: { n: limits.maxAliases, ...refuseWith(LIMIT_CODES.aliases) },
-    maxTokens: { n: limits.maxTokens, ...refuseWith(LIMIT_CODES.tokens) },
-    maxDirectives: { n: limits.maxDirectives, ...refuseWith(LIMIT_CODES.directives) },
-    costLimit: { maxCost: limits.maxCost, ...refuseWith(LIMIT_CODES.cost) },
+    maxDepth: { n: limits.maxDepth, ...refuseWith(ERRORS.QUERY_TOO_DEEP) },
+    maxAliases: { n: limits.maxAliases, ...refuseWith(ERRORS.TOO_MANY_ALIASES) },
+    maxTokens: { n: limits.maxTokens, ...refuseWith(ERRORS.TOO_MANY_TOKENS) },
+    maxDirectives: { n: limits.maxDirectives, ...refuseWith(ERRORS.TOO_MANY_DIRECTIVES) },
+    costLimit: { maxCost: limits.maxCost, ...refuseWith(ERRORS.QUERY_TOO_COMPLEX) },
     blockFieldSuggestion: { enabled: blockFieldSuggestions },
   }) as Plugin;
 }
@@ -37,7 +30,7 @@ export function useArmor({ limits, blockFieldSuggestions }: ArmorOptions): Plugi
  * Armor's own error is swallowed (propagateOnRejection: false) and ours reported instead: into
  * validation when there is a validation context, thrown from the parser (the token limit) otherwise.
  */
-function refuseWith(code: string) {
+function refuseWith({ code }: ErrorEntry) {
   return {
     propagateOnRejection: false,
     onReject: [

@@ -5,6 +5,7 @@
  */
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { ERRORS } from '../errors.ts';
 
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
@@ -17,7 +18,7 @@ export function useCsrfPrevention(headers: readonly string[] = [CSRF_HEADER]): P
       } catch {
         throw createGraphQLError(
           `Requests that a browser sends without a preflight (GET, forms, text/plain) need a "${headers.join('" or "')}" header.`,
-          { extensions: { code: 'CSRF_HEADER_REQUIRED', http: { status: 403 } } },
+          { extensions: { code: ERRORS.CSRF_HEADER_REQUIRED.code, http: { status: ERRORS.CSRF_HEADER_REQUIRED.status } } },
         );
       }
     },

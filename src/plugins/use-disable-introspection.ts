@@ -1,6 +1,7 @@
 /** Refuses `__schema` and `__type` (introspection), with a code; `__typename` stays allowed. */
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { ERRORS } from '../errors.ts';
 
 /** The two ways into introspection (no field of ours may start with `__`). */
 const ENTRY_POINTS = new Set(['__schema', '__type']);
@@ -11,7 +12,7 @@ const noIntrospection: ValidationRule = (context) => ({
       context.reportError(
         new GraphQLError(`Introspection is disabled here ("${node.name.value}"); use the published schema.graphql.`, {
           nodes: node,
-          extensions: { code: 'INTROSPECTION_DISABLED' },
+          extensions: { code: ERRORS.INTROSPECTION_DISABLED.code },
         }),
       );
     }

@@ -1,15 +1,14 @@
 /** DateTime (ISO-8601 UTC with milliseconds) and JSON. */
-import { GraphQLError, Kind, valueFromASTUntyped } from 'graphql';
+import { Kind, valueFromASTUntyped } from 'graphql';
 import { builder } from './builder.ts';
+import { BadUserInputError } from './errors.ts';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 function parseDateTime(value: unknown): Date {
   const date = typeof value === 'string' && ISO_UTC.test(value) ? new Date(value) : null;
   if (!date || Number.isNaN(date.getTime())) {
-    throw new GraphQLError('DateTime must be an ISO-8601 UTC string, e.g. "2024-01-15T09:30:00.000Z".', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new BadUserInputError('DateTime must be an ISO-8601 UTC string, e.g. "2024-01-15T09:30:00.000Z".');
   }
   return date;
 }

@@ -4,7 +4,7 @@
  * full reload; a reload asked of this instance is passed on to every other one.
  */
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Fingerprint } from '../directory/fingerprint.ts';
 import type { ReloadResult, UserDirectory } from '../directory/user-directory.ts';
 import type { User } from '../directory/user.ts';

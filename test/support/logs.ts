@@ -1,6 +1,6 @@
 /** A logger whose JSON lines are kept for assertions. */
 import { Writable } from 'node:stream';
-import type { LogLevel } from '../../src/config.ts';
+import type { LogLevel } from '../../src/config/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 
 export interface CapturedLogs {
