@@ -19,7 +19,8 @@ import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts
 import { useDisableIntrospection } from './plugins/use-disable-introspection.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
 import { useStatus } from './plugins/use-status.ts';
-import type { RequestContext } from './schema/context.ts';
+import { builder } from './schema/builder.ts';
+import type { GraphQLContext, RequestContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 
 export interface AppDependencies {
@@ -91,7 +92,7 @@ export function createApp(deps: AppDependencies): App {
   const enveloped = yoga.getEnveloped({});
   const fastLane = createFastLane({
     endpoint: GRAPHQL_ENDPOINT,
-    operations: createPreparedOperations(enveloped),
+    operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext)),
     execute: enveloped.execute,
     schema: enveloped.schema,
     identifyCaller: contexts.identifyCaller,

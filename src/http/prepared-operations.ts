@@ -6,11 +6,14 @@
  * remembered as declined, so a repeated bad document costs one lookup here before yoga answers it.
  */
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { compileQuery, type CompiledQuery, type ScopesOf } from './compiled-query.ts';
 
 export interface PreparedOperation {
   readonly document: DocumentNode;
   /** The operation to run, by name; undefined for the document's only operation. */
   readonly operationName: string | undefined;
+  /** The operation compiled (see compiled-query.ts); undefined when the compiler does not understand it. */
+  readonly compiled: CompiledQuery | undefined;
 }
 
 export interface Enveloped {
@@ -31,7 +34,13 @@ const MAX_KEPT_QUERY_LENGTH = 16_384;
 
 type Entry = { readonly document: DocumentNode; readonly queries: ReadonlyMap<string | undefined, PreparedOperation> } | 'declined';
 
-export function createPreparedOperations(enveloped: Enveloped): PreparedOperations {
+export function createPreparedOperations(enveloped: Enveloped, scopesOf: ScopesOf): PreparedOperations {
+  const prepared = (document: DocumentNode, operationName: string | undefined): PreparedOperation => ({
+    document,
+    operationName,
+    compiled: compileQuery(enveloped.schema, document, operationName, scopesOf),
+  });
+
   const entries = new Map<string, Entry>();
 
   const prepareDocument = (query: string): Entry => {
@@ -47,9 +56,9 @@ export function createPreparedOperations(enveloped: Enveloped): PreparedOperatio
     for (const operation of operations) {
       if (operation.operation !== 'query') continue;
       const name = operation.name?.value;
-      if (name !== undefined) queries.set(name, { document, operationName: name });
+      if (name !== undefined) queries.set(name, prepared(document, name));
       // Without an operationName, only a document of one operation can run.
-      if (operations.length === 1) queries.set(undefined, { document, operationName: undefined });
+      if (operations.length === 1) queries.set(undefined, prepared(document, undefined));
     }
     return { document, queries };
   };
