@@ -4,10 +4,10 @@
  */
 import { NO_MIGRATIONS, sql, type Kysely, type Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigrator } from '../src/db/migrate.ts';
-import { createLegacySuperTokensTables } from '../supertokens-standin/legacy-writes.ts';
-import { createSuperTokensTables } from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { createMigrator } from '../../src/db/migrate.ts';
+import { createLegacySuperTokensTables } from '../../supertokens-standin/legacy-writes.ts';
+import { createSuperTokensTables } from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 
 const MIGRATION = '1795484898409_create_user_full_view';
 const TRIGGERS = '1795486388499_notify_user_changes';

@@ -1,8 +1,8 @@
 /** The three queries over HTTP, answered from the startup-loaded directory. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUserRole, setLastActive, setUserMetadata, signUpEmailPassword } from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { addUserRole, setLastActive, setUserMetadata, signUpEmailPassword } from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { errorCodes, expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 const USER_FIELDS = 'id email timeJoined lastActive roles metadata';
 const DAY = 24 * 3600 * 1000;

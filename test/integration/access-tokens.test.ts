@@ -5,7 +5,7 @@
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
+import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
 import {
   AUDIENCE,
   bearer,
@@ -17,9 +17,9 @@ import {
   unsignedAccessToken,
   type JwksServer,
   type SigningKey,
-} from './support/jwks.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+} from '../support/jwks.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { errorCodes, expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 const VIEWER = '{ viewer { kind userId tenantId roles permissions isAdmin user { id email } } }';
 

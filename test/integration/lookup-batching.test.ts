@@ -3,9 +3,9 @@
  * everything it missed, and confirmed absences are remembered. Counted on the real connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { WITHOUT_CHANGE_FEED, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { WITHOUT_CHANGE_FEED, expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 let database: TestDatabase;
 let server: TestServer;

@@ -4,9 +4,9 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { asReader, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { asReader, errorCodes, expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 let database: TestDatabase;
 /** Small limits, so that each can be crossed with a query this schema allows. */

@@ -3,11 +3,11 @@
  * checked against a reference written out here: newest first, id descending on ties.
  */
 import { describe, expect, it } from 'vitest';
-import { AbsentKeys } from '../src/directory/absent-keys.ts';
-import { chooseUserByEmail, type User } from '../src/directory/user.ts';
-import { UserSnapshot } from '../src/directory/user-snapshot.ts';
-import { seededRandom as random } from '../supertokens-standin/random.ts';
-import { domainUser } from './support/domain.ts';
+import { AbsentKeys } from '../../src/directory/absent-keys.ts';
+import { chooseUserByEmail, type User } from '../../src/directory/user.ts';
+import { UserSnapshot } from '../../src/directory/user-snapshot.ts';
+import { seededRandom as random } from '../../supertokens-standin/random.ts';
+import { domainUser } from '../support/domain.ts';
 
 function user(id: string, timeJoined: number, overrides: Partial<User> = {}): User {
   return domainUser(id, timeJoined, overrides);

@@ -12,13 +12,13 @@ import {
   setLastActive,
   setUserMetadata,
   signUpEmailPassword,
-} from '../supertokens-standin/writes.ts';
-import { createUserRepository, type UserRepository } from '../src/db/user-repository.ts';
-import { fingerprintOf, sameFingerprint } from '../src/directory/fingerprint.ts';
-import type { User } from '../src/directory/user.ts';
-import { domainUser } from './support/domain.ts';
-import { captureLogs } from './support/logs.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+} from '../../supertokens-standin/writes.ts';
+import { createUserRepository, type UserRepository } from '../../src/db/user-repository.ts';
+import { fingerprintOf, sameFingerprint } from '../../src/directory/fingerprint.ts';
+import type { User } from '../../src/directory/user.ts';
+import { domainUser } from '../support/domain.ts';
+import { captureLogs } from '../support/logs.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 
 const JOINED = 1_700_000_000_000;
 /** The hash of the user's view row (md5, hex). */

@@ -15,10 +15,10 @@ import {
   signUpEmailPassword,
   signUpPasswordless,
   verifyEmail,
-} from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from './support/scenario.ts';
-import { expectData, startTestServer, type TestServer } from './support/server.ts';
+} from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from '../support/scenario.ts';
+import { expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 /** Only in app two. */
 const SOLO = 'a5000000-0000-4000-8000-000000000001';

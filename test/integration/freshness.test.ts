@@ -18,10 +18,10 @@ import {
   signUpEmailPassword,
   signUpThirdParty,
   unlinkAccounts,
-} from '../supertokens-standin/writes.ts';
-import { adminQuery, createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { ADMIN_KEY, asReader, expectData, startTestServer, type TestServer } from './support/server.ts';
-import { sleepUntil } from './support/wait.ts';
+} from '../../supertokens-standin/writes.ts';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { ADMIN_KEY, asReader, expectData, startTestServer, type TestServer } from '../support/server.ts';
+import { sleepUntil } from '../support/wait.ts';
 
 const USER = 'query ($id: ID!) { user(id: $id) { id email roles metadata lastActive } }';
 

@@ -1,13 +1,13 @@
 /** reloadUsers: guarded by @admin, atomic, single-flight, and harmless when it fails. Plus /ready. */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.ts';
-import { connectDatabase } from '../src/db/connect.ts';
-import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
-import { createLogger } from '../src/logger.ts';
-import { createService } from '../src/service.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { ADMIN_KEY, WITHOUT_CHANGE_FEED, asReader, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { parseConfig } from '../../src/config.ts';
+import { connectDatabase } from '../../src/db/connect.ts';
+import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createService } from '../../src/service.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { ADMIN_KEY, WITHOUT_CHANGE_FEED, asReader, errorCodes, expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 const RELOAD = 'mutation { reloadUsers { count durationMs loadedAt } }';
 const asAdmin = { authorization: `Bearer ${ADMIN_KEY}` };

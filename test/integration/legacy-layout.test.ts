@@ -5,11 +5,11 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import * as legacy from '../supertokens-standin/legacy-writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { DAY, T0, USER_FIELDS, iso, single } from './support/scenario.ts';
-import { expectData, startTestServer, type TestServer } from './support/server.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import * as legacy from '../../supertokens-standin/legacy-writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { DAY, T0, USER_FIELDS, iso, single } from '../support/scenario.ts';
+import { expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 const ID = {
   emailPassword: 'b1000000-0000-4000-8000-000000000001',

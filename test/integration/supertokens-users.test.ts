@@ -12,10 +12,10 @@ import {
   signUpEmailPassword,
   signUpThirdParty,
   unlinkAccounts,
-} from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from './support/scenario.ts';
-import { WITHOUT_CHANGE_FEED, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+} from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from '../support/scenario.ts';
+import { WITHOUT_CHANGE_FEED, errorCodes, expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 const GONE = { emailPassword: 'a1000000-0000-4000-8000-000000000001', thirdParty: 'a1000000-0000-4000-8000-000000000002' };
 const SPLIT = { emailPassword: 'a2000000-0000-4000-8000-000000000001', thirdParty: 'a2000000-0000-4000-8000-000000000002' };

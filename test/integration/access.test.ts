@@ -4,10 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUserRole, setUserMetadata, signUpEmailPassword } from '../supertokens-standin/writes.ts';
-import { bearer, createSigningKey, signAccessToken, startJwksServer, type JwksServer, type SigningKey, type TokenOptions } from './support/jwks.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { ADMIN_KEY, READER_KEY, TEST_API_KEYS, errorCodes, expectData, startTestServer, type GraphQLResponse, type TestServer } from './support/server.ts';
+import { addUserRole, setUserMetadata, signUpEmailPassword } from '../../supertokens-standin/writes.ts';
+import { bearer, createSigningKey, signAccessToken, startJwksServer, type JwksServer, type SigningKey, type TokenOptions } from '../support/jwks.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { ADMIN_KEY, READER_KEY, TEST_API_KEYS, errorCodes, expectData, startTestServer, type GraphQLResponse, type TestServer } from '../support/server.ts';
 
 const LISTER_KEY = 'lister-key-0123456789abcdef';
 const OPS_KEY = 'ops-key-0123456789abcdef';

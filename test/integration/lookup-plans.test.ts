@@ -4,10 +4,10 @@
  * batch size. The statements are the repository's own (userQueries), explained without running.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../supertokens-standin/synthetic-users.ts';
-import { userQueries } from '../src/db/user-repository.ts';
-import { planOf, wholeScansOfUserTables } from './support/plans.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../../supertokens-standin/synthetic-users.ts';
+import { userQueries } from '../../src/db/user-repository.ts';
+import { planOf, wholeScansOfUserTables } from '../support/plans.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 
 const USERS = 10000;
 

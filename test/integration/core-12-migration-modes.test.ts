@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/db/migrate.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
 import {
   addUserToTenant,
   createApp,
@@ -14,10 +14,10 @@ import {
   removeUserFromTenant,
   signUpEmailPassword,
   type MigrationMode,
-} from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, single, writeScenario } from './support/scenario.ts';
-import { expectData, startTestServer, type TestServer } from './support/server.ts';
+} from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, single, writeScenario } from '../support/scenario.ts';
+import { expectData, startTestServer, type TestServer } from '../support/server.ts';
 
 const appOf = (mode: MigrationMode) => `mode-${mode.toLowerCase().replaceAll('_', '-')}`;
 const MOVED = 'a4000000-0000-4000-8000-000000000001';
