@@ -27,10 +27,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
-          // A file's database and server are fixtures set up inside its first test, so that test's
-          // time includes them (a 10,000-user seed, four services).
+          // A file's database, seed and server are fixtures set up inside its first test, so that
+          // test's time includes them (a 10,000-user seed, four services).
           testTimeout: 60_000,
-          hookTimeout: 60_000,
         },
       },
     ],
