@@ -2,34 +2,27 @@
  * Lookups go through per-request DataLoaders: the cache first, then one batched view query for
  * everything it missed, and confirmed absences are remembered. Counted on the real connection.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { WITHOUT_CHANGE_FEED, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect } from 'vitest';
+import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
+import { test } from '../support/fixtures.ts';
+import type { TestDatabase } from '../support/postgres.ts';
+import { WITHOUT_CHANGE_FEED, expectData } from '../support/server.ts';
 
-let database: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await signUpEmailPassword(database.db, { email: 'loaded@example.com' });
+const it = test
+  .extend('seed', { scope: 'file' }, async ({ database }) => {
+    await signUpEmailPassword(database.db, { email: 'loaded@example.com' });
+  })
   // No change feed: these users are written behind the directory's back on purpose. Room for the
   // 501-lookup request below: far past the default alias and token limits.
-  server = await startTestServer(database.url, {
+  .extend('serverEnv', { scope: 'file' }, {
     ABSENT_TTL_MS: '60000',
     MAX_ALIASES: '600',
     MAX_TOKENS: '10000',
     ...WITHOUT_CHANGE_FEED,
   });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
 
 /** Users written after the startup load: the cache does not hold them yet. */
-async function signUpBehindTheCache(count: number, prefix: string): Promise<Array<{ id: string; email: string }>> {
+async function signUpBehindTheCache(database: TestDatabase, count: number, prefix: string): Promise<Array<{ id: string; email: string }>> {
   const users = [];
   for (let i = 0; i < count; i++) {
     const email = `${prefix}${i}@example.com`;
@@ -43,8 +36,8 @@ function aliasedLookups(field: 'user' | 'userByEmail', arg: 'id' | 'email', valu
 }
 
 describe('user(id) lookups', () => {
-  it('sends N cold lookups in one request as one view query, then serves them warm with none', async () => {
-    const users = await signUpBehindTheCache(5, 'cold-id-');
+  it('sends N cold lookups in one request as one view query, then serves them warm with none', async ({ server, database }) => {
+    const users = await signUpBehindTheCache(database, 5, 'cold-id-');
     const query = aliasedLookups('user', 'id', users.map((u) => u.id));
 
     const before = server.statements.length;
@@ -60,8 +53,8 @@ describe('user(id) lookups', () => {
     expect(warm.extensions?.directory).toEqual({ cacheHits: 5, databaseLookups: 0, databaseQueries: 0 });
   });
 
-  it('queries only the keys the cache misses, and answers in key order with null for the absent', async () => {
-    const [fresh] = await signUpBehindTheCache(1, 'mixed-');
+  it('queries only the keys the cache misses, and answers in key order with null for the absent', async ({ server, database }) => {
+    const [fresh] = await signUpBehindTheCache(database, 1, 'mixed-');
     const loaded = expectData(await server.execute('{ userByEmail(email: "loaded@example.com") { id } }')).userByEmail;
     const missing = '11111111-1111-4111-8111-111111111111';
 
@@ -80,7 +73,7 @@ describe('user(id) lookups', () => {
     expect(response.extensions?.directory).toEqual({ cacheHits: 1, databaseLookups: 2, databaseQueries: 1 });
   });
 
-  it('remembers an id the database confirmed absent, so repeated lookups stay off the database', async () => {
+  it('remembers an id the database confirmed absent, so repeated lookups stay off the database', async ({ server }) => {
     const ghost = '22222222-2222-4222-8222-222222222222';
     const before = server.statements.length;
     for (let i = 0; i < 5; i++) {
@@ -89,7 +82,7 @@ describe('user(id) lookups', () => {
     expect(server.viewQueries(before)).toBe(1);
   });
 
-  it('forgets absences on reload, so a user created since is found', async () => {
+  it('forgets absences on reload, so a user created since is found', async ({ server, database }) => {
     const ghostEmail = 'late@example.com';
     const before = server.statements.length;
     expect(expectData(await server.execute(`{ userByEmail(email: "${ghostEmail}") { id } }`)).userByEmail).toBeNull();
@@ -101,7 +94,7 @@ describe('user(id) lookups', () => {
     expect(expectData(await server.execute(`{ userByEmail(email: "${ghostEmail}") { id } }`)).userByEmail).toEqual({ id });
   });
 
-  it('splits a request of more than 500 missing keys into batches of at most 500', async () => {
+  it('splits a request of more than 500 missing keys into batches of at most 500', async ({ server }) => {
     const ids = Array.from({ length: 501 }, (_, i) => `absent-${i}`);
     const before = server.statements.length;
     const response = await server.execute(`{ ${ids.map((id, i) => `u${i}: user(id: "${id}") { id }`).join(' ')} }`);
@@ -111,8 +104,8 @@ describe('user(id) lookups', () => {
 });
 
 describe('userByEmail lookups', () => {
-  it('batches cold emails into one view query (normalised first), then serves them warm', async () => {
-    const users = await signUpBehindTheCache(4, 'cold-email-');
+  it('batches cold emails into one view query (normalised first), then serves them warm', async ({ server, database }) => {
+    const users = await signUpBehindTheCache(database, 4, 'cold-email-');
     const shouted = users.map((u) => `  ${u.email.toUpperCase()} `);
 
     const before = server.statements.length;
@@ -127,20 +120,16 @@ describe('userByEmail lookups', () => {
 });
 
 describe('absent memory off', () => {
-  it('with ABSENT_TTL_MS=0 every lookup of a missing id asks the database', async () => {
-    const strict = await startTestServer(database.url, { ABSENT_TTL_MS: '0', ...WITHOUT_CHANGE_FEED });
-    try {
-      const before = strict.statements.length;
-      for (let i = 0; i < 3; i++) await strict.execute('{ user(id: "33333333-3333-4333-8333-333333333333") { id } }');
-      expect(strict.viewQueries(before)).toBe(3);
-    } finally {
-      await strict.close();
-    }
+  it('with ABSENT_TTL_MS=0 every lookup of a missing id asks the database', async ({ database, startServer }) => {
+    const strict = await startServer(database.url, { ABSENT_TTL_MS: '0', ...WITHOUT_CHANGE_FEED });
+    const before = strict.statements.length;
+    for (let i = 0; i < 3; i++) await strict.execute('{ user(id: "33333333-3333-4333-8333-333333333333") { id } }');
+    expect(strict.viewQueries(before)).toBe(3);
   });
 });
 
 describe('listing', () => {
-  it('serves users from the directory without touching the database', async () => {
+  it('serves users from the directory without touching the database', async ({ server }) => {
     const before = server.statements.length;
     const data = expectData(await server.execute('{ users(first: 500) { totalCount nodes { id } } }'));
     expect(data.users.totalCount).toBeGreaterThan(0);

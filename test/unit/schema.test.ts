@@ -6,18 +6,18 @@ import { readFile } from 'node:fs/promises';
 import { getDirective } from '@graphql-tools/utils';
 import { execute, isObjectType, parse, type GraphQLNamedType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { Access, Grants } from '../src/auth/access.ts';
-import type { Caller } from '../src/auth/caller.ts';
-import type { User } from '../src/directory/user.ts';
-import { schema } from '../src/schema/index.ts';
-import { domainUser } from './support/domain.ts';
-import { printSchemaSDL } from '../src/schema/print.ts';
+import type { Access, Grants } from '../../src/auth/access.ts';
+import type { Caller } from '../../src/auth/caller.ts';
+import type { User } from '../../src/directory/user.ts';
+import { schema } from '../../src/schema/index.ts';
+import { domainUser } from '../support/domain.ts';
+import { printSchemaSDL } from '../../src/schema/print.ts';
 
 const RULES = ['admin', 'permission', 'personal'] as const;
 
 describe('schema.graphql', () => {
   it('matches the schema the code builds (run `npm run schema` after changing src/schema)', async () => {
-    const committed = await readFile(new URL('../schema.graphql', import.meta.url), 'utf8');
+    const committed = await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8');
     expect(committed).toBe(printSchemaSDL(schema));
   });
 

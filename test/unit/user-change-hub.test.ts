@@ -1,8 +1,8 @@
 /** The change fan-out: filtered per subscriber, bounded, and never able to break the publisher. */
 import { describe, expect, it } from 'vitest';
-import type { UserChangeEvent } from '../src/directory/user-directory.ts';
-import { SubscriberFellBehindError, UserChangeHub } from '../src/directory/user-change-hub.ts';
-import { domainUser } from './support/domain.ts';
+import type { UserChangeEvent } from '../../src/directory/user-directory.ts';
+import { SubscriberFellBehindError, UserChangeHub } from '../../src/directory/user-change-hub.ts';
+import { domainUser } from '../support/domain.ts';
 
 const event = (id: string): UserChangeEvent => ({
   kind: 'UPSERT',

@@ -1,13 +1,12 @@
 /**
- * UserSnapshot and AbsentKeys: plain data structures, tested without a database. Orders are
- * checked against a reference written out here: newest first, id descending on ties.
+ * UserSnapshot: a plain data structure, tested without a database. Orders are checked against a
+ * reference written out here: newest first, id descending on ties.
  */
 import { describe, expect, it } from 'vitest';
-import { AbsentKeys } from '../src/directory/absent-keys.ts';
-import { chooseUserByEmail, type User } from '../src/directory/user.ts';
-import { UserSnapshot } from '../src/directory/user-snapshot.ts';
-import { seededRandom as random } from '../supertokens-standin/random.ts';
-import { domainUser } from './support/domain.ts';
+import type { User } from '../../src/directory/user.ts';
+import { UserSnapshot } from '../../src/directory/user-snapshot.ts';
+import { seededRandom as random } from '../../supertokens-standin/random.ts';
+import { domainUser } from '../support/domain.ts';
 
 function user(id: string, timeJoined: number, overrides: Partial<User> = {}): User {
   return domainUser(id, timeJoined, overrides);
@@ -237,80 +236,6 @@ describe('UserSnapshot', () => {
   });
 });
 
-describe('AbsentKeys', () => {
-  function clock(start = 1_000) {
-    const time = { now: start };
-    return { time, now: () => time.now };
-  }
-
-  it('remembers a key until its time to live has passed', () => {
-    const { time, now } = clock();
-    const keys = new AbsentKeys(100, 10, now);
-
-    keys.add('id:1');
-    time.now += 99;
-    expect(keys.has('id:1')).toBe(true);
-    time.now += 1;
-    expect(keys.has('id:1')).toBe(false);
-  });
-
-  it('does not know a key that was never added', () => {
-    expect(new AbsentKeys(100).has('id:1')).toBe(false);
-  });
-
-  it('renews the time to live when a key is added again', () => {
-    const { time, now } = clock();
-    const keys = new AbsentKeys(100, 10, now);
-
-    keys.add('id:1');
-    time.now += 60;
-    keys.add('id:1');
-    time.now += 60;
-    expect(keys.has('id:1')).toBe(true);
-  });
-
-  it('forgets a deleted key and, after clear, every key', () => {
-    const { now } = clock();
-    const keys = new AbsentKeys(100, 10, now);
-    keys.add('id:1');
-    keys.add('id:2');
-    keys.add('id:3');
-
-    keys.delete('id:1');
-    expect([keys.has('id:1'), keys.has('id:2'), keys.has('id:3')]).toEqual([false, true, true]);
-    keys.clear();
-    expect([keys.has('id:2'), keys.has('id:3')]).toEqual([false, false]);
-  });
-
-  it('remembers nothing when the time to live is 0', () => {
-    const keys = new AbsentKeys(0, 10, clock().now);
-
-    keys.add('id:1');
-    expect(keys.has('id:1')).toBe(false);
-  });
-
-  it('evicts the oldest key past maxEntries', () => {
-    const keys = new AbsentKeys(100, 2, clock().now);
-
-    keys.add('id:1');
-    keys.add('id:2');
-    keys.add('id:3');
-
-    expect([keys.has('id:1'), keys.has('id:2'), keys.has('id:3')]).toEqual([false, true, true]);
-  });
-
-  it('counts a re-added key as the newest when evicting', () => {
-    const keys = new AbsentKeys(100, 2, clock().now);
-
-    keys.add('id:1');
-    keys.add('id:2');
-    keys.add('id:1');
-    keys.add('id:3');
-
-    expect([keys.has('id:1'), keys.has('id:2'), keys.has('id:3')]).toEqual([true, false, true]);
-  });
-});
-
 describe('UserSnapshot with linked accounts, external ids and tenants', () => {
   /** A login method of `userId`'s own. */
   const own = (u: User) => u.loginMethods[0]!;
@@ -401,37 +326,5 @@ describe('UserSnapshot with linked accounts, external ids and tenants', () => {
       hasPreviousPage: true,
     });
     expect(snapshot.listUsers({ first: 10, tenantId: 't9', role: 'admin' })).toMatchObject({ users: [], totalCount: 0 });
-  });
-});
-
-describe('chooseUserByEmail', () => {
-  const holder = (id: string, timeJoined: number, { primary = false, tenantIds = ['public'] } = {}) => {
-    const u = user(id, timeJoined, { email: 'x@example.com', isPrimaryUser: primary });
-    return { ...u, loginMethods: [{ ...u.loginMethods[0]!, tenantIds }], tenantIds };
-  };
-
-  it('prefers the primary user, then the oldest, among holders in the tenant', () => {
-    const older = holder('older', 10);
-    const primary = holder('primary', 20, { primary: true });
-    const elsewhere = holder('elsewhere', 5, { tenantIds: ['t1'] });
-
-    expect(chooseUserByEmail([primary, older, elsewhere], 'X@example.com', 'public')).toBe(primary);
-    expect(chooseUserByEmail([primary, older, elsewhere], 'x@example.com', 't1')).toBe(elsewhere);
-    expect(chooseUserByEmail([holder('b', 10), holder('a', 10)], 'x@example.com', 'public')?.id).toBe('a');
-    expect(chooseUserByEmail([older], 'x@example.com', 't9')).toBeNull();
-  });
-
-  it('counts only login methods that hold the email in the tenant', () => {
-    const u = user('u', 10, { email: 'x@example.com' });
-    const twoMethods = {
-      ...u,
-      loginMethods: [
-        { ...u.loginMethods[0]!, tenantIds: ['public'] },
-        { ...u.loginMethods[0]!, supertokensUserId: 'u2', recipeUserId: 'u2', email: 'y@example.com', tenantIds: ['t1'] },
-      ],
-    };
-
-    expect(chooseUserByEmail([twoMethods], 'x@example.com', 't1')).toBeNull();
-    expect(chooseUserByEmail([twoMethods], 'y@example.com', 't1')).toBe(twoMethods);
   });
 });

@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, inject } from 'vitest';
 import {
   addUserRole,
   createUserIdMapping,
@@ -18,25 +17,13 @@ import {
   signUpEmailPassword,
   signUpThirdParty,
   unlinkAccounts,
-} from '../supertokens-standin/writes.ts';
-import { adminQuery, createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { ADMIN_KEY, asReader, expectData, startTestServer, type TestServer } from './support/server.ts';
-import { sleepUntil } from './support/wait.ts';
+} from '../../supertokens-standin/writes.ts';
+import { test as it } from '../support/fixtures.ts';
+import { adminQuery, type TestDatabase } from '../support/postgres.ts';
+import { ADMIN_KEY, asReader, expectData, type TestServer } from '../support/server.ts';
+import { sleepUntil } from '../support/wait.ts';
 
 const USER = 'query ($id: ID!) { user(id: $id) { id email roles metadata lastActive } }';
-
-let database: TestDatabase;
-let server: TestServer;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database.url);
-});
-
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
 
 async function userSeenBy(target: TestServer, id: string) {
   // Through the directory only: a database fallback would hide a stale cache.
@@ -44,13 +31,13 @@ async function userSeenBy(target: TestServer, id: string) {
 }
 
 describe('each kind of write appears in the API', () => {
-  it('a sign-up (insert into every recipe table)', async () => {
+  it('a sign-up (insert into every recipe table)', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'new@example.com' });
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
     expect(expectData(await server.execute(USER, { id })).user).toMatchObject({ id, email: 'new@example.com' });
   });
 
-  it('an email change (update of the recipe row)', async () => {
+  it('an email change (update of the recipe row)', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'before@example.com' });
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
     await sql`UPDATE emailpassword_users SET email = 'after@example.com' WHERE user_id = ${id}`.execute(database.db);
@@ -59,7 +46,7 @@ describe('each kind of write appears in the API', () => {
     expect(expectData(byEmail).userByEmail).toEqual({ id });
   });
 
-  it('metadata inserted, updated and deleted', async () => {
+  it('metadata inserted, updated and deleted', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'meta@example.com' });
     await setUserMetadata(database.db, id, { plan: 'free' });
     await sleepUntil(async () => (await userSeenBy(server, id))?.metadata.plan === 'free');
@@ -69,7 +56,7 @@ describe('each kind of write appears in the API', () => {
     await sleepUntil(async () => Object.keys((await userSeenBy(server, id))?.metadata ?? { x: 1 }).length === 0);
   });
 
-  it('a role granted and revoked', async () => {
+  it('a role granted and revoked', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'roles@example.com' });
     await addUserRole(database.db, id, 'editor');
     await sleepUntil(async () => (await userSeenBy(server, id))?.roles.includes('editor') === true);
@@ -79,7 +66,7 @@ describe('each kind of write appears in the API', () => {
     expect(page.users.nodes).not.toContainEqual({ id });
   });
 
-  it('activity recorded, updated and cleared', async () => {
+  it('activity recorded, updated and cleared', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'active@example.com' });
     await setLastActive(database.db, id, 1_700_000_000_000);
     await sleepUntil(async () => (await userSeenBy(server, id))?.lastActive === 1_700_000_000_000);
@@ -89,7 +76,7 @@ describe('each kind of write appears in the API', () => {
     await sleepUntil(async () => (await userSeenBy(server, id))?.lastActive === null);
   });
 
-  it('a deleted user (core deletes app_id_to_user_id; the recipe rows cascade)', async () => {
+  it('a deleted user (core deletes app_id_to_user_id; the recipe rows cascade)', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'gone@example.com' });
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
     await sql`DELETE FROM app_id_to_user_id WHERE user_id = ${id}`.execute(database.db);
@@ -97,7 +84,7 @@ describe('each kind of write appears in the API', () => {
     expect(expectData(await server.execute(USER, { id })).user).toBeNull();
   });
 
-  it('account linking: the linked user moves into its primary, and moves out again on unlink', async () => {
+  it('account linking: the linked user moves into its primary, and moves out again on unlink', async ({ server, database }) => {
     const primary = await signUpEmailPassword(database.db, { email: 'primary@example.com', timeJoined: 1_600_000_000_000 });
     const google = await signUpThirdParty(database.db, {
       email: 'primary.g@example.com',
@@ -122,7 +109,7 @@ describe('each kind of write appears in the API', () => {
     await sleepUntil(async () => (await userSeenBy(server, primary))?.loginMethods.length === 1);
   });
 
-  it('an external id mapped: the user answers to it, and metadata filed under it follows', async () => {
+  it('an external id mapped: the user answers to it, and metadata filed under it follows', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'mapped@example.com' });
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
     await createUserIdMapping(database.db, id, 'crm-42');
@@ -132,7 +119,7 @@ describe('each kind of write appears in the API', () => {
     expect(expectData(await server.execute(USER, { id: 'crm-42' })).user).toMatchObject({ id: 'crm-42', metadata: { source: 'crm' } });
   });
 
-  it('keeps /status counters of notices and of the commit-to-directory lag', async () => {
+  it('keeps /status counters of notices and of the commit-to-directory lag', async ({ server }) => {
     const status = await (await fetch(`${server.url}/status`)).json();
     expect(status.ready).toBe(true);
     expect(status.sync.listener).toEqual({ listening: true, downForMs: 0 });
@@ -144,10 +131,9 @@ describe('each kind of write appears in the API', () => {
 });
 
 describe('a lost listener connection', () => {
-  it('is reported by /ready, reads go on, and on reconnect a full reload brings in what was missed', async () => {
-    // A database of its own: shutting out new connections must not starve the other tests' servers.
-    const database = await createTestDatabase();
-    const target = await startTestServer(database.url, { LISTENER_GRACE_MS: '0', LISTENER_RECONNECT_MAX_MS: '200' });
+  // A database of its own: shutting out new connections must not starve the other tests' servers.
+  it('is reported by /ready, reads go on, and on reconnect a full reload brings in what was missed', async ({ ownDatabase: database, startServer }) => {
+    const target = await startServer(database.url, { LISTENER_GRACE_MS: '0', LISTENER_RECONNECT_MAX_MS: '200' });
     const writer = new pg.Client({ connectionString: database.url });
     await writer.connect();
     const serverUrl = inject('serverUrl');
@@ -176,79 +162,59 @@ describe('a lost listener connection', () => {
     } finally {
       await adminQuery(serverUrl, `ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
       await writer.end();
-      await target.close();
-      await database.drop();
     }
   });
 });
 
 describe('broken pool connections', () => {
-  it('are replaced without harm: the process lives and the next database lookup works', async () => {
-    const database = await createTestDatabase(); // its own: the other servers' pools stay whole
-    const target = await startTestServer(database.url, { CHANGE_LISTENER: 'false', DRIFT_CHECK_INTERVAL_MS: '0' });
-    try {
-      await target.execute('{ user(id: "warm-the-pool") { id } }');
-      const { rows } = await sql<{ pid: number }>`
-        SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity
-        WHERE application_name = 'usergraph' AND datname = current_database() AND pid <> pg_backend_pid()`.execute(database.db);
-      expect(rows.length).toBeGreaterThan(0);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const id = await signUpEmailPassword(database.db, { email: 'after-termination@example.com' });
-      expect(expectData(await target.execute(USER, { id })).user).toMatchObject({ id });
-    } finally {
-      await target.close();
-      await database.drop();
-    }
+  // A database of its own: the other servers' pools stay whole.
+  it('are replaced without harm: the process lives and the next database lookup works', async ({ ownDatabase: database, startServer }) => {
+    const target = await startServer(database.url, { CHANGE_LISTENER: 'false', DRIFT_CHECK_INTERVAL_MS: '0' });
+    await target.execute('{ user(id: "warm-the-pool") { id } }');
+    const { rows } = await sql<{ pid: number }>`
+      SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity
+      WHERE application_name = 'usergraph' AND datname = current_database() AND pid <> pg_backend_pid()`.execute(database.db);
+    expect(rows.length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const id = await signUpEmailPassword(database.db, { email: 'after-termination@example.com' });
+    expect(expectData(await target.execute(USER, { id })).user).toMatchObject({ id });
   });
 });
 
 describe('several instances', () => {
-  it('all follow one change', async () => {
-    const second = await startTestServer(database.url);
-    try {
-      const id = await signUpEmailPassword(database.db, { email: 'both@example.com' });
-      await setUserMetadata(database.db, id, { seen: 'everywhere' });
-      for (const instance of [server, second]) {
-        await sleepUntil(async () => (await userSeenBy(instance, id))?.metadata.seen === 'everywhere');
-      }
-    } finally {
-      await second.close();
+  it('all follow one change', async ({ server, database, startServer }) => {
+    const second = await startServer(database.url);
+    const id = await signUpEmailPassword(database.db, { email: 'both@example.com' });
+    await setUserMetadata(database.db, id, { seen: 'everywhere' });
+    for (const instance of [server, second]) {
+      await sleepUntil(async () => (await userSeenBy(instance, id))?.metadata.seen === 'everywhere');
     }
   });
 
-  it('reloadUsers on one reloads the others', async () => {
-    const second = await startTestServer(database.url);
-    try {
-      const loadedBefore = second.directory.snapshot.loadedAt;
-      const response = await server.execute('mutation { reloadUsers { count } }', {}, { authorization: `Bearer ${ADMIN_KEY}` });
-      expect(expectData(response).reloadUsers.count).toBe(server.directory.snapshot.size);
-      await sleepUntil(async () => second.directory.snapshot.loadedAt > loadedBefore);
-      expect(second.service.freshness!.stats.reloads).toBe(1);
-      expect(server.service.freshness!.stats.duplicatesDropped).toBe(0); // it skipped its own request
-    } finally {
-      await second.close();
-    }
+  it('reloadUsers on one reloads the others', async ({ server, database, startServer }) => {
+    const second = await startServer(database.url);
+    const loadedBefore = second.directory.snapshot.loadedAt;
+    const response = await server.execute('mutation { reloadUsers { count } }', {}, { authorization: `Bearer ${ADMIN_KEY}` });
+    expect(expectData(response).reloadUsers.count).toBe(server.directory.snapshot.size);
+    await sleepUntil(async () => second.directory.snapshot.loadedAt > loadedBefore);
+    expect(second.service.freshness!.stats.reloads).toBe(1);
+    expect(server.service.freshness!.stats.duplicatesDropped).toBe(0); // it skipped its own request
   });
 
-  it('an instance that cannot LISTEN follows through Redis', async () => {
+  it('an instance that cannot LISTEN follows through Redis', async ({ database, startServer }) => {
     const redis = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CHANNEL: `usergraph-test:${randomUUID()}` };
-    const listening = await startTestServer(database.url, redis);
-    const deaf = await startTestServer(database.url, { ...redis, CHANGE_LISTENER: 'false' });
-    try {
-      expect(deaf.service.freshness!.status().listener).toBe('off');
-      const id = await signUpEmailPassword(database.db, { email: 'relayed@example.com' });
-      await sleepUntil(async () => (await userSeenBy(deaf, id)) !== null);
-      await setUserMetadata(database.db, id, { via: 'redis' });
-      await sleepUntil(async () => (await userSeenBy(deaf, id))?.metadata.via === 'redis');
-    } finally {
-      await deaf.close();
-      await listening.close();
-    }
+    const listening = await startServer(database.url, redis);
+    const deaf = await startServer(database.url, { ...redis, CHANGE_LISTENER: 'false' });
+    expect(deaf.service.freshness!.status().listener).toBe('off');
+    const id = await signUpEmailPassword(database.db, { email: 'relayed@example.com' });
+    await sleepUntil(async () => (await userSeenBy(deaf, id)) !== null);
+    await setUserMetadata(database.db, id, { via: 'redis' });
+    await sleepUntil(async () => (await userSeenBy(deaf, id))?.metadata.via === 'redis');
   });
 });
 
 describe('bulk writes', () => {
-  async function collectPayloads(during: () => Promise<void>): Promise<Array<Record<string, any>>> {
+  async function collectPayloads(database: TestDatabase, during: () => Promise<void>): Promise<Array<Record<string, any>>> {
     const listener = new pg.Client({ connectionString: database.url });
     await listener.connect();
     const payloads: Array<Record<string, any>> = [];
@@ -263,10 +229,10 @@ describe('bulk writes', () => {
     return payloads;
   }
 
-  it('lists up to 1000 users per statement in parts that fit NOTIFY, applied with few re-reads', async () => {
+  it('lists up to 1000 users per statement in parts that fit NOTIFY, applied with few re-reads', async ({ server, database }) => {
     const ids = Array.from({ length: 600 }, () => randomUUID());
     const before = server.statements.length;
-    const payloads = await collectPayloads(async () => {
+    const payloads = await collectPayloads(database, async () => {
       await sql`INSERT INTO user_metadata (app_id, user_id, user_metadata)
                 SELECT 'public', id, '{"bulk":1}' FROM unnest(${ids}::text[]) AS id`.execute(database.db);
     });
@@ -279,7 +245,7 @@ describe('bulk writes', () => {
     expect(reReads).toBeLessThanOrEqual(payloads.length);
   });
 
-  it('sends one reload notice for a statement touching 10,000 users, and the directory gets all of them', async () => {
+  it('sends one reload notice for a statement touching 10,000 users, and the directory gets all of them', async ({ server, database }) => {
     // 10,000 users written set-wise, as a bulk import would (four statements, one transaction).
     await database.db.transaction().execute(async (trx) => {
       await sql`CREATE TEMP TABLE bulk ON COMMIT DROP AS
@@ -295,7 +261,7 @@ describe('bulk writes', () => {
     await sleepUntil(async () => server.directory.snapshot.getByEmail('bulk10000@example.com').length === 1, 30_000);
     await server.service.freshness!.settled();
 
-    const payloads = await collectPayloads(async () => {
+    const payloads = await collectPayloads(database, async () => {
       await sql`UPDATE emailpassword_users SET email = replace(email, 'bulk', 'mass') WHERE email LIKE 'bulk%'`.execute(database.db);
     });
     expect(payloads.map(({ k, a, n }) => ({ k, a, n }))).toEqual([{ k: 'reload', a: 'public', n: 0 }]);
@@ -305,7 +271,7 @@ describe('bulk writes', () => {
 });
 
 describe('the drift check', () => {
-  it('repairs a directory changed behind its back', async () => {
+  it('repairs a directory changed behind its back', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'drift@example.com' });
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
     const freshness = server.service.freshness!;
@@ -327,12 +293,12 @@ describe('the drift check', () => {
 });
 
 describe('the userChanged subscription', () => {
-  it('streams an upsert and a delete of the watched user over server-sent events', async () => {
+  it('streams an upsert and a delete of the watched user over server-sent events', async ({ server, database }) => {
     const id = await signUpEmailPassword(database.db, { email: 'watched@example.com' });
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
 
     const controller = new AbortController();
-    const response = await subscribe(id, asReader, controller.signal);
+    const response = await subscribe(server, id, asReader, controller.signal);
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const events = readEvents(response.body!);
     try {
@@ -351,10 +317,10 @@ describe('the userChanged subscription', () => {
     }
   });
 
-  it('refuses an anonymous subscriber', async () => {
+  it('refuses an anonymous subscriber', async ({ server }) => {
     const controller = new AbortController();
     try {
-      const first = await readEvents((await subscribe(null, {}, controller.signal)).body!).next();
+      const first = await readEvents((await subscribe(server, null, {}, controller.signal)).body!).next();
       expect(first.errors?.map((error: any) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     } finally {
       controller.abort();
@@ -362,7 +328,7 @@ describe('the userChanged subscription', () => {
   });
 });
 
-function subscribe(id: string | null, headers: Record<string, string>, signal: AbortSignal) {
+function subscribe(server: TestServer, id: string | null, headers: Record<string, string>, signal: AbortSignal) {
   return fetch(`${server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },

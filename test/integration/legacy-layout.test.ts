@@ -4,12 +4,12 @@
  * with the same exact answers as any other layout would give for the same users.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import * as legacy from '../supertokens-standin/legacy-writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { DAY, T0, USER_FIELDS, iso, single } from './support/scenario.ts';
-import { expectData, startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect } from 'vitest';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import * as legacy from '../../supertokens-standin/legacy-writes.ts';
+import { test } from '../support/fixtures.ts';
+import { DAY, T0, USER_FIELDS, iso, single } from '../support/scenario.ts';
+import { expectData } from '../support/server.ts';
 
 const ID = {
   emailPassword: 'b1000000-0000-4000-8000-000000000001',
@@ -41,12 +41,10 @@ const EXPECTED = {
   passwordless: single({ recipeId: 'passwordless', id: ID.passwordless, email: 'pl@example.com', timeJoined: T0 + 3 * DAY }),
 };
 
-describe('a pre-multitenancy SuperTokens database', () => {
-  let database: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase({ empty: true });
+/** Tests sharing one pre-multitenancy database with users of every recipe, migrated and served. */
+const withLegacyUsers = test
+  .extend('emptyDatabase', { scope: 'file' }, true)
+  .extend('seed', { scope: 'file' }, async ({ database }) => {
     const { db } = database;
     await legacy.createLegacySuperTokensTables(db);
     await legacy.createRole(db, 'admin', ['users:read']);
@@ -72,15 +70,12 @@ describe('a pre-multitenancy SuperTokens database', () => {
     await legacy.addUserRole(db, ID.orphan, 'admin');
 
     await migrateToLatest(db);
-    server = await startTestServer(database.url);
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
+describe('a pre-multitenancy SuperTokens database', () => {
+  const it = withLegacyUsers;
 
-  it('serves every user, exactly, newest first', async () => {
+  it('serves every user, exactly, newest first', async ({ server }) => {
     const data = expectData(await server.execute(`{ users(first: 500, tenantId: "public") { totalCount nodes { ${USER_FIELDS} } } }`));
     expect(data.users).toEqual({
       totalCount: 4,
@@ -88,14 +83,14 @@ describe('a pre-multitenancy SuperTokens database', () => {
     });
   });
 
-  it('finds a user by its SuperTokens id and by its external id', async () => {
+  it('finds a user by its SuperTokens id and by its external id', async ({ server }) => {
     const data = expectData(
       await server.execute(`{ a: user(id: "${ID.emailPassword}") { ${USER_FIELDS} } b: user(id: "ext-old") { id } c: user(id: "${ID.orphan}") { id } }`),
     );
     expect(data).toEqual({ a: EXPECTED.emailPassword, b: { id: 'ext-old' }, c: null });
   });
 
-  it('finds users by email across recipes', async () => {
+  it('finds users by email across recipes', async ({ server }) => {
     const data = expectData(
       await server.execute(`{
         all: usersByEmail(email: "old@example.com") { id }
@@ -106,7 +101,7 @@ describe('a pre-multitenancy SuperTokens database', () => {
     expect(data).toEqual({ all: [{ id: 'ext-old' }, { id: ID.thirdParty }], one: { id: 'ext-old' }, pl: { id: ID.passwordless } });
   });
 
-  it('finds users written after the load in the database, by id, external id and email', async () => {
+  it('finds users written after the load in the database, by id, external id and email', async ({ server, database }) => {
     const late = 'b1000000-0000-4000-8000-000000000005';
     await legacy.signUpEmailPassword(database.db, { userId: late, email: 'late@example.com', timeJoined: T0 + 6 * DAY });
     await legacy.createUserIdMapping(database.db, late, 'ext-late');
@@ -116,38 +111,29 @@ describe('a pre-multitenancy SuperTokens database', () => {
     expect(data).toEqual({ a: { id: 'ext-late' }, b: { id: 'ext-late', supertokensUserId: late } });
   });
 
-  it('belongs to app public only', async () => {
-    const other = await startTestServer(database.url, { APP_ID: 'other' });
-    try {
-      const data = expectData(await other.execute(`{ users { totalCount } user(id: "${ID.emailPassword}") { id } }`));
-      expect(data).toEqual({ users: { totalCount: 0 }, user: null });
-    } finally {
-      await other.close();
-    }
+  it('belongs to app public only', async ({ database, startServer }) => {
+    const other = await startServer(database.url, { APP_ID: 'other' });
+    const data = expectData(await other.execute(`{ users { totalCount } user(id: "${ID.emailPassword}") { id } }`));
+    expect(data).toEqual({ users: { totalCount: 0 }, user: null });
   });
 });
 
-describe('a pre-multitenancy database without the tables later cores added', () => {
-  let database: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase({ empty: true });
+/** One pre-multitenancy database that lacks the tables later cores added, with one user. */
+const withoutLaterTables = test
+  .extend('emptyDatabase', { scope: 'file' }, true)
+  .extend('seed', { scope: 'file' }, async ({ database }) => {
     const { db } = database;
     await legacy.createLegacySuperTokensTables(db);
     await sql`DROP TABLE passwordless_users, thirdparty_users, userid_mapping, user_last_active, user_metadata,
                          user_roles, role_permissions, roles, emailverification_verified_emails`.execute(db);
     await legacy.signUpEmailPassword(db, { userId: ID.emailPassword, email: 'old@example.com', timeJoined: T0 });
     await migrateToLatest(db);
-    server = await startTestServer(database.url);
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
+describe('a pre-multitenancy database without the tables later cores added', () => {
+  const it = withoutLaterTables;
 
-  it('reads the missing tables as empty', async () => {
+  it('reads the missing tables as empty', async ({ server }) => {
     const data = expectData(await server.execute(`{ users { nodes { ${USER_FIELDS} } } byEmail: usersByEmail(email: "old@example.com") { id } }`));
     expect(data).toEqual({
       users: { nodes: [single({ recipeId: 'emailpassword', id: ID.emailPassword, email: 'old@example.com', timeJoined: T0 })] },

@@ -3,50 +3,43 @@
  * planner knows their size), no lookup scans a table of per-user rows sequentially, whatever the
  * batch size. The statements are the repository's own (userQueries), explained without running.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../supertokens-standin/synthetic-users.ts';
-import { userQueries } from '../src/db/user-repository.ts';
-import { planOf, wholeScansOfUserTables } from './support/plans.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { describe, expect } from 'vitest';
+import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../../supertokens-standin/synthetic-users.ts';
+import { userQueries } from '../../src/db/user-repository.ts';
+import { planOf, wholeScansOfUserTables } from '../support/plans.ts';
+import { test } from '../support/fixtures.ts';
 
 const USERS = 10000;
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedSyntheticUsers(database.db, { count: USERS });
-}, 60_000);
-
-afterAll(async () => {
-  await database?.drop();
-});
+const it = test
+  .extend('seed', { scope: 'file' }, ({ database }) => seedSyntheticUsers(database.db, { count: USERS }))
+  /** The repository's statements, for app public. */
+  .extend('queries', { scope: 'file' }, ({ database, seed }) => userQueries(database.db as any, 'public'));
 
 describe(`lookups among ${USERS} users`, () => {
-  const queries = () => userQueries(database.db as any, 'public');
   /** Ids of every kind: plain, external, primary, linked login method. */
   const mixedIds = (n: number) =>
     Array.from({ length: n }, (_, k) => [syntheticUserId(7 * k + 1), `ext-${5 * (k + 1)}`, syntheticUserId(10 * (k + 1)), syntheticLinkedId(10 * (k + 1))][k % 4]!);
 
-  it.each([1, 10, 500])('by id, %i ids: index scans only, the view read by its key', async (count) => {
-    const found = await planOf(queries().byIds(mixedIds(count)));
+  it.for([1, 10, 500])('by id, %i ids: index scans only, the view read by its key', async (count, { queries }) => {
+    const found = await planOf(queries.byIds(mixedIds(count)));
 
     expect(wholeScansOfUserTables(found)).toEqual([]);
     expect(found).toContain('Index Scan on app_id_to_user_id using app_id_to_user_id_pkey');
     expect(found).toContain('Index Scan on userid_mapping using userid_mapping_external_user_id_key');
   });
 
-  it.each([1, 10, 500])('by email, %i emails: index scans only', async (count) => {
+  it.for([1, 10, 500])('by email, %i emails: index scans only', async (count, { queries }) => {
     const emails = Array.from({ length: count }, (_, k) => `user${11 * k + 1}@example.com`);
-    const found = await planOf(queries().byEmails(emails));
+    const found = await planOf(queries.byEmails(emails));
 
     expect(wholeScansOfUserTables(found)).toEqual([]);
     expect(found).toContain('Index Scan on emailpassword_users using emailpassword_users_email_index');
   });
 
-  it('finds the users those plans promise', async () => {
+  it('finds the users those plans promise', async ({ queries }) => {
     const ids = [syntheticUserId(1), 'ext-5', syntheticLinkedId(10), syntheticUserId(10)];
-    const rows = await queries().byIds(ids).execute();
+    const rows = await queries.byIds(ids).execute();
     expect(rows.map((row) => row.user_id).sort()).toEqual([syntheticUserId(1), syntheticUserId(5), syntheticUserId(10)].sort());
   });
 });

@@ -3,10 +3,10 @@
  * domain users (what the repository yields), so each interleaving is exact rather than lucky.
  */
 import { describe, expect, it } from 'vitest';
-import type { User } from '../src/directory/user.ts';
-import { UserDirectory } from '../src/directory/user-directory.ts';
-import { createLogger } from '../src/logger.ts';
-import { domainUser } from './support/domain.ts';
+import type { User } from '../../src/directory/user.ts';
+import { UserDirectory } from '../../src/directory/user-directory.ts';
+import { createLogger } from '../../src/logger.ts';
+import { domainUser } from '../support/domain.ts';
 
 function user(id: string, timeJoined = 1_000): User {
   return domainUser(id, timeJoined);

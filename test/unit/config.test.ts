@@ -1,7 +1,7 @@
 /** parseConfig: defaults, what counts as unset, how bad values are reported, and immutability. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config/config.ts';
+import { ConfigError, parseConfig } from '../../src/config/config.ts';
 
 /** The ConfigError that parsing `env` throws; fails the test when it parses. */
 function configError(env: Record<string, string>): ConfigError {

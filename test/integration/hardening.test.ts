@@ -3,19 +3,17 @@
  * code) and accepted at it; batching, body size, CSRF, CORS, introspection, GraphiQL, masking.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUpEmailPassword } from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { asReader, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+import { describe, expect } from 'vitest';
+import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
+import { test } from '../support/fixtures.ts';
+import { asReader, errorCodes, expectData, type TestServer } from '../support/server.ts';
 
-let database: TestDatabase;
-/** Small limits, so that each can be crossed with a query this schema allows. */
-let strict: TestServer;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  for (let i = 0; i < 3; i++) await signUpEmailPassword(database.db, { email: `h${i}@example.com` });
-  strict = await startTestServer(database.url, {
+const it = test
+  .extend('seed', { scope: 'file' }, async ({ database }) => {
+    for (let i = 0; i < 3; i++) await signUpEmailPassword(database.db, { email: `h${i}@example.com` });
+  })
+  // Small limits, so that each can be crossed with a query this schema allows.
+  .extend('serverEnv', { scope: 'file' }, {
     MAX_DEPTH: '3',
     MAX_ALIASES: '3',
     MAX_TOKENS: '60',
@@ -24,17 +22,11 @@ beforeAll(async () => {
     MAX_BATCH: '2',
     MAX_BODY_BYTES: '2048',
   });
-});
-
-afterAll(async () => {
-  await strict?.close();
-  await database?.drop();
-});
 
 const repeat = (count: number, text: string) => Array.from({ length: count }, () => text).join(' ');
 
 describe('operation limits (GraphQL Armor), each with its code', () => {
-  it.each([
+  it.for([
     ['depth', '{ users(first: 1) { nodes { id } } }', '{ users(first: 1) { edges { node { id } } } }', 'QUERY_TOO_DEEP', /depth limit of 3/],
     ['aliases', `{ ${['a', 'b', 'c'].map((a) => `${a}: viewer { kind }`).join(' ')} }`, `{ ${['a', 'b', 'c', 'd'].map((a) => `${a}: viewer { kind }`).join(' ')} }`, 'TOO_MANY_ALIASES', /Aliases limit of 3/],
     // `{ viewer { kind × n } }` is n + 5 tokens.
@@ -42,7 +34,7 @@ describe('operation limits (GraphQL Armor), each with its code', () => {
     ['directives', '{ viewer { kind @skip(if: false) roles @skip(if: false) } }', '{ viewer { kind @skip(if: false) roles @skip(if: false) isAdmin @skip(if: false) } }', 'TOO_MANY_DIRECTIVES', /Directives limit of 2/],
     // Armor's cost: objects 2, scalars 1, ×1.5 per level, × a literal `first`.
     ['cost', '{ users(first: 10) { nodes { id } } }', '{ users(first: 50) { nodes { id roles } } }', 'QUERY_TOO_COMPLEX', /Cost limit of 100/],
-  ])('%s: accepted at the limit, refused past it', async (_limit, atLimit, pastLimit, code, message) => {
+  ] as const)('%s: accepted at the limit, refused past it', async ([_limit, atLimit, pastLimit, code, message], { server: strict }) => {
     expectData(await strict.execute(atLimit));
     const refused = await strict.execute(pastLimit);
     expect(errorCodes(refused)).toEqual([code]);
@@ -50,7 +42,7 @@ describe('operation limits (GraphQL Armor), each with its code', () => {
     expect(refused.data ?? null).toBeNull();
   });
 
-  it('does not run an operation it refuses', async () => {
+  it('does not run an operation it refuses', async ({ server: strict }) => {
     const before = strict.statements.length;
     await strict.execute(`{ a: user(id: "x1") { id } b: user(id: "x2") { id } c: user(id: "x3") { id } d: user(id: "x4") { id } }`);
     expect(strict.viewQueries(before)).toBe(0);
@@ -58,7 +50,7 @@ describe('operation limits (GraphQL Armor), each with its code', () => {
 });
 
 describe('page size', () => {
-  it('caps first at 500', async () => {
+  it('caps first at 500', async ({ server: strict }) => {
     expect(errorCodes(await strict.execute('query ($n: Int) { users(first: $n) { totalCount } }', { n: 501 }))).toEqual(['BAD_USER_INPUT']);
   });
 });
@@ -73,7 +65,7 @@ function postJson(server: TestServer, body: unknown, headers: Record<string, str
 }
 
 describe('batched requests', () => {
-  it('runs up to MAX_BATCH operations in one request', async () => {
+  it('runs up to MAX_BATCH operations in one request', async ({ server: strict }) => {
     const response = await postJson(strict, [{ query: '{ viewer { kind } }' }, { query: '{ users(first: 0) { totalCount } }' }]);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([
@@ -82,7 +74,7 @@ describe('batched requests', () => {
     ]);
   });
 
-  it('refuses more with 413', async () => {
+  it('refuses more with 413', async ({ server: strict }) => {
     const response = await postJson(strict, Array.from({ length: 3 }, () => ({ query: '{ viewer { kind } }' })));
     expect(response.status).toBe(413);
     const body = await response.json();
@@ -90,28 +82,24 @@ describe('batched requests', () => {
     expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
-  it('refuses any batch when MAX_BATCH=0', async () => {
-    const unbatched = await startTestServer(database.url, { MAX_BATCH: '0' });
-    try {
-      const response = await postJson(unbatched, [{ query: '{ viewer { kind } }' }]);
-      expect(response.status).toBe(400);
-      expect((await response.json()).errors[0].message).toBe('Batching is not supported.');
-    } finally {
-      await unbatched.close();
-    }
+  it('refuses any batch when MAX_BATCH=0', async ({ database, startServer }) => {
+    const unbatched = await startServer(database.url, { MAX_BATCH: '0' });
+    const response = await postJson(unbatched, [{ query: '{ viewer { kind } }' }]);
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].message).toBe('Batching is not supported.');
   });
 });
 
 describe('request body size', () => {
   const padded = (bytes: number) => ({ query: `{ viewer { kind } } # ${'x'.repeat(bytes)}` });
 
-  it('refuses a body over MAX_BODY_BYTES with 413 REQUEST_ENTITY_TOO_LARGE', async () => {
+  it('refuses a body over MAX_BODY_BYTES with 413 REQUEST_ENTITY_TOO_LARGE', async ({ server: strict }) => {
     const response = await postJson(strict, padded(2_100));
     expect(response.status).toBe(413);
     expect((await response.json()).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
   });
 
-  it('refuses it too when it comes chunked, without a Content-Length', async () => {
+  it('refuses it too when it comes chunked, without a Content-Length', async ({ server: strict }) => {
     const chunks = [JSON.stringify(padded(2_100))];
     const body = new ReadableStream({
       pull(controller) {
@@ -130,7 +118,7 @@ describe('request body size', () => {
     expect((await response.json()).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
   });
 
-  it('accepts a body under the limit', async () => {
+  it('accepts a body under the limit', async ({ server: strict }) => {
     const response = await postJson(strict, padded(1_800));
     expect(response.status).toBe(200);
   });
@@ -139,13 +127,13 @@ describe('request body size', () => {
 describe('CSRF prevention', () => {
   const GET = `/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`;
 
-  it('refuses a GET without the CSRF header (a browser could send it cross-site)', async () => {
+  it('refuses a GET without the CSRF header (a browser could send it cross-site)', async ({ server: strict }) => {
     const response = await strict.fetch(GET, { headers: { accept: 'application/json', ...asReader } });
     expect(response.status).toBe(403);
     expect((await response.json()).errors[0].extensions.code).toBe('CSRF_HEADER_REQUIRED');
   });
 
-  it('refuses a text/plain POST without it', async () => {
+  it('refuses a text/plain POST without it', async ({ server: strict }) => {
     const response = await strict.fetch('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'text/plain', accept: 'application/json', ...asReader },
@@ -154,7 +142,7 @@ describe('CSRF prevention', () => {
     expect(response.status).toBe(403);
   });
 
-  it('serves a GET that carries it, and a JSON POST (which a browser preflights)', async () => {
+  it('serves a GET that carries it, and a JSON POST (which a browser preflights)', async ({ server: strict }) => {
     const response = await strict.fetch(GET, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1', ...asReader } });
     expect(response.status).toBe(200);
     expect((await response.json()).data).toEqual({ viewer: { kind: 'SERVICE' } });
@@ -169,23 +157,19 @@ describe('CORS', () => {
       headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
     });
 
-  it('answers the configured origins only', async () => {
-    const server = await startTestServer(database.url, { CORS_ORIGINS: 'https://app.example.com,https://admin.example.com' });
-    try {
-      const allowed = await preflight(server, 'https://admin.example.com');
-      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
-      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+  it('answers the configured origins only', async ({ database, startServer }) => {
+    const server = await startServer(database.url, { CORS_ORIGINS: 'https://app.example.com,https://admin.example.com' });
+    const allowed = await preflight(server, 'https://admin.example.com');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
 
-      const refused = await preflight(server, 'https://evil.example.com');
-      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-      const post = await postJson(server, { query: '{ viewer { kind } }' }, { origin: 'https://evil.example.com' });
-      expect(post.headers.get('access-control-allow-origin')).toBeNull();
-    } finally {
-      await server.close();
-    }
+    const refused = await preflight(server, 'https://evil.example.com');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    const post = await postJson(server, { query: '{ viewer { kind } }' }, { origin: 'https://evil.example.com' });
+    expect(post.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('allows no cross-origin browser call when CORS_ORIGINS is unset', async () => {
+  it('allows no cross-origin browser call when CORS_ORIGINS is unset', async ({ server: strict }) => {
     const response = await preflight(strict, 'https://app.example.com');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -194,49 +178,37 @@ describe('CORS', () => {
 describe('introspection and GraphiQL', () => {
   const INTROSPECT = '{ __schema { queryType { name } } }';
 
-  it('are on in development, with field suggestions', async () => {
-    const server = await startTestServer(database.url, { NODE_ENV: 'development' });
-    try {
-      expect(expectData(await server.execute(INTROSPECT)).__schema.queryType.name).toBe('Query');
-      expect((await server.execute('{ viewr { kind } }')).errors?.[0]?.message).toMatch(/Did you mean "viewer"/);
-      const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
-      expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    } finally {
-      await server.close();
-    }
+  it('are on in development, with field suggestions', async ({ database, startServer }) => {
+    const server = await startServer(database.url, { NODE_ENV: 'development' });
+    expect(expectData(await server.execute(INTROSPECT)).__schema.queryType.name).toBe('Query');
+    expect((await server.execute('{ viewr { kind } }')).errors?.[0]?.message).toMatch(/Did you mean "viewer"/);
+    const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
   });
 
-  it('are off in production: introspection refused with a code, suggestions hidden, no GraphiQL', async () => {
-    const server = await startTestServer(database.url, { NODE_ENV: 'production' });
-    try {
-      for (const query of [INTROSPECT, '{ __type(name: "User") { name } }']) {
-        expect(errorCodes(await server.execute(query))).toEqual(['INTROSPECTION_DISABLED']);
-      }
-      expect(expectData(await server.execute('{ __typename }')).__typename).toBe('Query');
-      const typo = await server.execute('{ viewr { kind } }');
-      expect(typo.errors?.[0]?.message).toMatch(/Cannot query field "viewr"/);
-      expect(typo.errors?.[0]?.message).not.toMatch(/viewer/);
-      const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
-      expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
-    } finally {
-      await server.close();
+  it('are off in production: introspection refused with a code, suggestions hidden, no GraphiQL', async ({ database, startServer }) => {
+    const server = await startServer(database.url, { NODE_ENV: 'production' });
+    for (const query of [INTROSPECT, '{ __type(name: "User") { name } }']) {
+      expect(errorCodes(await server.execute(query))).toEqual(['INTROSPECTION_DISABLED']);
     }
+    expect(expectData(await server.execute('{ __typename }')).__typename).toBe('Query');
+    const typo = await server.execute('{ viewr { kind } }');
+    expect(typo.errors?.[0]?.message).toMatch(/Cannot query field "viewr"/);
+    expect(typo.errors?.[0]?.message).not.toMatch(/viewer/);
+    const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
   });
 
-  it('turn on in production when configured', async () => {
-    const server = await startTestServer(database.url, { NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true' });
-    try {
-      expect(expectData(await server.execute(INTROSPECT)).__schema.queryType.name).toBe('Query');
-      const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
-      expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    } finally {
-      await server.close();
-    }
+  it('turn on in production when configured', async ({ database, startServer }) => {
+    const server = await startServer(database.url, { NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true' });
+    expect(expectData(await server.execute(INTROSPECT)).__schema.queryType.name).toBe('Query');
+    const page = await server.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
   });
 });
 
 describe('unexpected errors', () => {
-  it('are masked, without SQL or stack, even when the process runs in development mode', async () => {
+  it('are masked, without SQL or stack, even when the process runs in development mode', async ({ server: strict, database }) => {
     const previous = process.env.NODE_ENV;
     process.env.NODE_ENV = 'development'; // what yoga itself would read to turn on its dev mode
     await sql`ALTER VIEW user_full_view RENAME TO user_full_view_hidden`.execute(database.db);

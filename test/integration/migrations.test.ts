@@ -2,12 +2,12 @@
  * Our migrations on a bare SuperTokens schema: up creates what the service reads, down removes
  * exactly what up created (and never an index SuperTokens' own DDL made), and up works again.
  */
-import { NO_MIGRATIONS, sql, type Kysely, type Migrator } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigrator } from '../src/db/migrate.ts';
-import { createLegacySuperTokensTables } from '../supertokens-standin/legacy-writes.ts';
-import { createSuperTokensTables } from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { NO_MIGRATIONS, sql, type Kysely } from 'kysely';
+import { describe, expect } from 'vitest';
+import { createMigrator } from '../../src/db/migrate.ts';
+import { createLegacySuperTokensTables } from '../../supertokens-standin/legacy-writes.ts';
+import { createSuperTokensTables } from '../../supertokens-standin/writes.ts';
+import { test } from '../support/fixtures.ts';
 
 const MIGRATION = '1795484898409_create_user_full_view';
 const TRIGGERS = '1795486388499_notify_user_changes';
@@ -33,21 +33,24 @@ async function schemaState(db: Kysely<any>): Promise<SchemaState> {
 
 const INDEX_DEFINITION = `CREATE INDEX ${ROLES_INDEX} ON public.user_roles USING btree (app_id, user_id)`;
 
+/**
+ * Tests that share one database, empty until `layout` builds a SuperTokens schema in it, and a
+ * migrator over it; each describe block below has its own (extended at the top level of the file,
+ * where file-scoped fixtures are defined).
+ */
+function onSchema<T>(layout: (db: Kysely<any>) => Promise<T>) {
+  return test
+    .extend('emptyDatabase', { scope: 'file' }, true)
+    .extend('seed', { scope: 'file' }, ({ database }) => layout(database.db))
+    .extend('migrator', { scope: 'file' }, ({ database, seed }) => createMigrator(database.db));
+}
+
+const onCurrentSchema = onSchema(createSuperTokensTables);
+
 describe('migrations on a SuperTokens schema that already has the roles index', () => {
-  let testDb: TestDatabase;
-  let migrator: Migrator;
+  const it = onCurrentSchema;
 
-  beforeAll(async () => {
-    testDb = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(testDb.db);
-    migrator = createMigrator(testDb.db);
-  });
-
-  afterAll(async () => {
-    await testDb?.drop();
-  });
-
-  it('up creates the view and the metadata function', async () => {
+  it('up creates the view and the metadata function', async ({ database: testDb, migrator }) => {
     const { error, results } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
@@ -61,7 +64,7 @@ describe('migrations on a SuperTokens schema that already has the roles index', 
     expect(rows).toEqual([{ count: 0 }]);
   });
 
-  it("down removes the view and the function but keeps SuperTokens' roles index", async () => {
+  it("down removes the view and the function but keeps SuperTokens' roles index", async ({ database: testDb, migrator }) => {
     const { error, results } = await migrator.migrateTo(NO_MIGRATIONS);
 
     expect(error).toBeUndefined();
@@ -73,7 +76,7 @@ describe('migrations on a SuperTokens schema that already has the roles index', 
     expect(await schemaState(testDb.db)).toEqual({ view: false, jsonFunction: false, rolesIndex: INDEX_DEFINITION });
   });
 
-  it('up works again after down', async () => {
+  it('up works again after down', async ({ database: testDb, migrator }) => {
     const { error, results } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
@@ -86,29 +89,22 @@ describe('migrations on a SuperTokens schema that already has the roles index', 
   });
 });
 
+const withoutRolesIndex = onSchema(async (db) => {
+  await createSuperTokensTables(db);
+  await sql`DROP INDEX ${sql.id(ROLES_INDEX)}`.execute(db);
+});
+
 describe('migrations on an older SuperTokens schema without the roles index', () => {
-  let testDb: TestDatabase;
-  let migrator: Migrator;
+  const it = withoutRolesIndex;
 
-  beforeAll(async () => {
-    testDb = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(testDb.db);
-    await sql`DROP INDEX ${sql.id(ROLES_INDEX)}`.execute(testDb.db);
-    migrator = createMigrator(testDb.db);
-  });
-
-  afterAll(async () => {
-    await testDb?.drop();
-  });
-
-  it('up creates the roles index', async () => {
+  it('up creates the roles index', async ({ database: testDb, migrator }) => {
     const { error } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
     expect(await schemaState(testDb.db)).toEqual({ view: true, jsonFunction: true, rolesIndex: INDEX_DEFINITION });
   });
 
-  it('down removes the roles index it created', async () => {
+  it('down removes the roles index it created', async ({ database: testDb, migrator }) => {
     const { error } = await migrator.migrateTo(NO_MIGRATIONS);
 
     expect(error).toBeUndefined();
@@ -145,27 +141,18 @@ async function lookupIndexes(db: Kysely<any>): Promise<Record<string, string | n
 
 const OURS = `created by usergraph: ${EVERY_LOGIN_METHOD}`;
 
+/** Migrated up to the first migration; its value is the view that migration made. */
+const onCore7Schema = onSchema(async (db) => {
+  await createSuperTokensTables(db);
+  await sql`DROP INDEX emailpassword_users_email_index, passwordless_users_email_index, app_id_to_user_id_primary_user_id_index`.execute(db);
+  expect((await createMigrator(db).migrateTo(MIGRATION)).error).toBeUndefined();
+  return viewDefinition(db);
+});
+
 describe('the every-login-method migration on a core 7 schema (before the 8.0.1 email indexes)', () => {
-  let testDb: TestDatabase;
-  let migrator: Migrator;
-  let previousView: string | null;
+  const it = onCore7Schema;
 
-  beforeAll(async () => {
-    testDb = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(testDb.db);
-    await sql`DROP INDEX emailpassword_users_email_index, passwordless_users_email_index, app_id_to_user_id_primary_user_id_index`.execute(
-      testDb.db,
-    );
-    migrator = createMigrator(testDb.db);
-    expect((await migrator.migrateTo(MIGRATION)).error).toBeUndefined();
-    previousView = await viewDefinition(testDb.db);
-  });
-
-  afterAll(async () => {
-    await testDb?.drop();
-  });
-
-  it('up replaces the view, adds the lookup functions and the indexes this core lacks, marked as ours', async () => {
+  it('up replaces the view, adds the lookup functions and the indexes this core lacks, marked as ours', async ({ database: testDb, migrator }) => {
     const { error } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
@@ -183,7 +170,7 @@ describe('the every-login-method migration on a core 7 schema (before the 8.0.1 
     });
   });
 
-  it("down restores the previous view exactly and removes the functions and only its own indexes", async () => {
+  it("down restores the previous view exactly and removes the functions and only its own indexes", async ({ database: testDb, migrator, seed: previousView }) => {
     const { error, results } = await migrator.migrateDown();
 
     expect(error).toBeUndefined();
@@ -195,21 +182,12 @@ describe('the every-login-method migration on a core 7 schema (before the 8.0.1 
   });
 });
 
+const onLegacySchema = onSchema(createLegacySuperTokensTables);
+
 describe('migrations on the pre-multitenancy layout (core 5 and older)', () => {
-  let testDb: TestDatabase;
-  let migrator: Migrator;
+  const it = onLegacySchema;
 
-  beforeAll(async () => {
-    testDb = await createTestDatabase({ empty: true });
-    await createLegacySuperTokensTables(testDb.db);
-    migrator = createMigrator(testDb.db);
-  });
-
-  afterAll(async () => {
-    await testDb?.drop();
-  });
-
-  it('up: the first migration leaves the layout alone, the second builds the view, its functions and the email index', async () => {
+  it('up: the first migration leaves the layout alone, the second builds the view, its functions and the email index', async ({ database: testDb, migrator }) => {
     const { error, results } = await migrator.migrateToLatest();
 
     expect(error).toBeUndefined();
@@ -225,7 +203,7 @@ describe('migrations on the pre-multitenancy layout (core 5 and older)', () => {
     expect(rows).toEqual([{ count: 0 }]);
   });
 
-  it('down removes all of it, and up works again', async () => {
+  it('down removes all of it, and up works again', async ({ database: testDb, migrator }) => {
     const down = await migrator.migrateTo(NO_MIGRATIONS);
 
     expect(down.error).toBeUndefined();
@@ -237,20 +215,15 @@ describe('migrations on the pre-multitenancy layout (core 5 and older)', () => {
   });
 });
 
+const onCore6Schema = onSchema(async (db) => {
+  await createSuperTokensTables(db);
+  await sql`ALTER TABLE app_id_to_user_id DROP COLUMN primary_or_recipe_user_id CASCADE`.execute(db);
+});
+
 describe('migrations on a core 6 schema (multi-tenancy before account linking)', () => {
-  let testDb: TestDatabase;
+  const it = onCore6Schema;
 
-  beforeAll(async () => {
-    testDb = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(testDb.db);
-    await sql`ALTER TABLE app_id_to_user_id DROP COLUMN primary_or_recipe_user_id CASCADE`.execute(testDb.db);
-  });
-
-  afterAll(async () => {
-    await testDb?.drop();
-  });
-
-  it('refuse to build a view they would get wrong, say why, and leave nothing behind', async () => {
+  it('refuse to build a view they would get wrong, say why, and leave nothing behind', async ({ database: testDb }) => {
     const { error, results } = await createMigrator(testDb.db).migrateToLatest();
 
     expect(String(error)).toMatch(/core 6 .*not supported/);
@@ -259,30 +232,21 @@ describe('migrations on a core 6 schema (multi-tenancy before account linking)',
   });
 });
 
-describe('the change-capture migration', () => {
-  let testDb: TestDatabase;
-  let migrator: Migrator;
+const onFreshSchema = onSchema(createSuperTokensTables);
 
-  async function triggers(): Promise<Array<{ table: string; count: number }>> {
+describe('the change-capture migration', () => {
+  const it = onFreshSchema;
+
+  async function triggers(db: Kysely<any>): Promise<Array<{ table: string; count: number }>> {
     const { rows } = await sql<{ table: string; count: number }>`
       SELECT event_object_table AS table, count(DISTINCT trigger_name)::int AS count
       FROM information_schema.triggers WHERE trigger_name LIKE 'usergraph_notify_%'
       GROUP BY 1 ORDER BY 1
-    `.execute(testDb.db);
+    `.execute(db);
     return rows;
   }
 
-  beforeAll(async () => {
-    testDb = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(testDb.db);
-    migrator = createMigrator(testDb.db);
-  });
-
-  afterAll(async () => {
-    await testDb?.drop();
-  });
-
-  it('puts insert, update and delete triggers on every table that feeds the view and exists', async () => {
+  it('puts insert, update and delete triggers on every table that feeds the view and exists', async ({ database: testDb, migrator }) => {
     const { error } = await migrator.migrateTo(TRIGGERS);
     expect(error).toBeUndefined();
     const tables = [
@@ -291,14 +255,14 @@ describe('the change-capture migration', () => {
       'roles', 'thirdparty_user_to_tenant', 'thirdparty_users', 'user_last_active', 'user_metadata', 'user_roles',
       'userid_mapping',
     ];
-    expect(await triggers()).toEqual(tables.map((table) => ({ table, count: 3 })));
+    expect(await triggers(testDb.db)).toEqual(tables.map((table) => ({ table, count: 3 })));
   });
 
-  it('down removes every trigger and the function', async () => {
+  it('down removes every trigger and the function', async ({ database: testDb, migrator }) => {
     const { error, results } = await migrator.migrateDown();
     expect(error).toBeUndefined();
     expect(results?.map((result) => result.migrationName)).toEqual([TRIGGERS]);
-    expect(await triggers()).toEqual([]);
+    expect(await triggers(testDb.db)).toEqual([]);
     const { rows } = await sql<{ found: boolean }>`
       SELECT to_regprocedure('usergraph_notify_change()') IS NOT NULL AS found`.execute(testDb.db);
     expect(rows).toEqual([{ found: false }]);

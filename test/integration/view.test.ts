@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   addUserRole,
   createApp,
@@ -12,36 +12,29 @@ import {
   setLastActive,
   setUserMetadata,
   signUpEmailPassword,
-} from '../supertokens-standin/writes.ts';
-import { createUserRepository, type UserRepository } from '../src/db/user-repository.ts';
-import { fingerprintOf, sameFingerprint } from '../src/directory/fingerprint.ts';
-import type { User } from '../src/directory/user.ts';
-import { domainUser } from './support/domain.ts';
-import { captureLogs } from './support/logs.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+} from '../../supertokens-standin/writes.ts';
+import { createUserRepository, type UserRepository } from '../../src/db/user-repository.ts';
+import { fingerprintOf, sameFingerprint } from '../../src/directory/fingerprint.ts';
+import type { User } from '../../src/directory/user.ts';
+import { domainUser } from '../support/domain.ts';
+import { captureLogs } from '../support/logs.ts';
+import { test } from '../support/fixtures.ts';
 
 const JOINED = 1_700_000_000_000;
 /** The hash of the user's view row (md5, hex). */
 const aVersion = expect.stringMatching(/^[0-9a-f]{32}$/);
 const ACTIVE = 1_700_000_900_000;
 
-let testDb: TestDatabase;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await createApp(testDb.db, 'public', ['public', 't1']);
-});
-
-afterAll(async () => {
-  await testDb?.drop();
-});
-
-/** A repository over the test database whose log lines (pino JSON) are kept for assertions. */
-function openRepository(appId = 'public', batchSize = 100): { repo: UserRepository; logs: Array<Record<string, any>> } {
-  const { logger, logs } = captureLogs();
-  const repo = createUserRepository(testDb.db as any, { appId, batchSize, logger });
-  return { repo, logs };
-}
+const it = test
+  .extend('seed', { scope: 'file' }, ({ database }) => createApp(database.db, 'public', ['public', 't1']))
+  /** Opens a repository over the test database whose log lines (pino JSON) are kept for assertions. */
+  .extend('openRepository', { scope: 'file' }, ({ database }) => {
+    return (appId = 'public', batchSize = 100): { repo: UserRepository; logs: Array<Record<string, any>> } => {
+      const { logger, logs } = captureLogs();
+      const repo = createUserRepository(database.db as any, { appId, batchSize, logger });
+      return { repo, logs };
+    };
+  });
 
 async function streamAll(repo: UserRepository): Promise<User[][]> {
   const batches: User[][] = [];
@@ -72,7 +65,7 @@ function emailPasswordUser(fields: {
 const warnings = (logs: Array<Record<string, any>>) => logs.filter((line) => line.level >= 40);
 
 describe('user_full_view through the repository', () => {
-  it('maps a user with metadata, roles and last activity to the domain User', async () => {
+  it('maps a user with metadata, roles and last activity to the domain User', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     const id = await signUpEmailPassword(db, { email: 'ada@example.com', timeJoined: JOINED });
     await setUserMetadata(db, id, { plan: 'pro', profile: { name: 'Ada', tags: ['math', 1] } });
@@ -117,7 +110,7 @@ describe('user_full_view through the repository', () => {
     expect(warnings(logs)).toEqual([]);
   });
 
-  it('maps a user without metadata, roles or activity to {}, [] and null', async () => {
+  it('maps a user without metadata, roles or activity to {}, [] and null', async ({ database: testDb, openRepository }) => {
     const id = await signUpEmailPassword(testDb.db, { email: 'bare@example.com', timeJoined: JOINED });
     const { repo } = openRepository();
 
@@ -126,7 +119,7 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it('unites roles held in several tenants into one sorted, distinct list on one row', async () => {
+  it('unites roles held in several tenants into one sorted, distinct list on one row', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     const id = await signUpEmailPassword(db, { email: 'tenants@example.com', timeJoined: JOINED });
     await addUserRole(db, id, 'viewer', 't1');
@@ -145,7 +138,7 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it('keeps role names intact whatever characters they hold', async () => {
+  it('keeps role names intact whatever characters they hold', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     const id = await signUpEmailPassword(db, { email: 'odd-roles@example.com', timeJoined: JOINED });
     const odd = ['a,b', 'quo"te', '{brace}', 'back\\slash', 'sp ace', 'NULL', 'é'];
@@ -162,7 +155,7 @@ describe('user_full_view through the repository', () => {
     expect(user?.permissionsByTenant).toEqual([{ tenantId: 't1', permissions: ['p,2', 'p{1}'] }]);
   });
 
-  it('tells what the roles held in each tenant grant there', async () => {
+  it('tells what the roles held in each tenant grant there', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createRole(db, 'writer', ['posts:edit', 'posts:read']);
     await createRole(db, 'reader', ['posts:read']);
@@ -181,9 +174,9 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it.each(['{not json', '[1,2]', '"text"', 'null'])(
+  it.for(['{not json', '[1,2]', '"text"', 'null'])(
     'serves metadata %s as {} and warns with the user id but without the email',
-    async (stored) => {
+    async (stored, { database: testDb, openRepository }) => {
       const email = `bad-metadata-${randomUUID()}@example.com`;
       const id = await signUpEmailPassword(testDb.db, { email, timeJoined: JOINED });
       await setUserMetadata(testDb.db, id, stored);
@@ -200,7 +193,7 @@ describe('user_full_view through the repository', () => {
     },
   );
 
-  it('serves {} for metadata nested too deeply for jsonb instead of failing the whole load', async () => {
+  it('serves {} for metadata nested too deeply for jsonb instead of failing the whole load', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'deep');
     const id = await signUpEmailPassword(db, { email: 'deep@example.com', timeJoined: JOINED, appId: 'deep' });
@@ -213,7 +206,7 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it('maps a last-active row without a time to lastActive null', async () => {
+  it('maps a last-active row without a time to lastActive null', async ({ database: testDb, openRepository }) => {
     const id = await signUpEmailPassword(testDb.db, { email: 'never-active@example.com', timeJoined: JOINED });
     await setLastActive(testDb.db, id, null);
     const { repo } = openRepository();
@@ -223,7 +216,7 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it('ignores metadata, roles and activity of a user id that has no email-password user', async () => {
+  it('ignores metadata, roles and activity of a user id that has no email-password user', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'orphans');
     const id = await signUpEmailPassword(db, { email: 'real@example.com', timeJoined: JOINED, appId: 'orphans' });
@@ -239,7 +232,7 @@ describe('user_full_view through the repository', () => {
     expect(await repo.findUsersByIds([orphanId])).toEqual([]);
   });
 
-  it('shows a user of another app only to a repository of that app', async () => {
+  it('shows a user of another app only to a repository of that app', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'app2');
     const id = await signUpEmailPassword(db, { email: 'elsewhere@example.com', timeJoined: JOINED, appId: 'app2' });
@@ -253,7 +246,7 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it('keeps the roles, metadata and activity of one app away from the same user id in another', async () => {
+  it('keeps the roles, metadata and activity of one app away from the same user id in another', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'app2');
     const id = randomUUID();
@@ -280,7 +273,7 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it('finds a user by the email as stored', async () => {
+  it('finds a user by the email as stored', async ({ database: testDb, openRepository }) => {
     const id = await signUpEmailPassword(testDb.db, { email: 'a@x.com', timeJoined: JOINED });
     const { repo } = openRepository();
 
@@ -289,7 +282,7 @@ describe('user_full_view through the repository', () => {
     ]);
   });
 
-  it('streams every user of the app in batches of at most batchSize', async () => {
+  it('streams every user of the app in batches of at most batchSize', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'bulk');
     const ids: string[] = [];
@@ -304,7 +297,7 @@ describe('user_full_view through the repository', () => {
     expect(batches.flat().map((user) => user.id).sort()).toEqual([...ids].sort());
   });
 
-  it('exposes exactly these columns, never password_hash', async () => {
+  it('exposes exactly these columns, never password_hash', async ({ database: testDb }) => {
     const { rows } = await sql<{ column_name: string }>`
       SELECT column_name FROM information_schema.columns
       WHERE table_name = 'user_full_view' ORDER BY ordinal_position
@@ -330,7 +323,7 @@ describe('user_full_view through the repository', () => {
 });
 
 describe('fingerprint', () => {
-  it('is computed alike by the database and by the directory, and moves when a served value changes', async () => {
+  it('is computed alike by the database and by the directory, and moves when a served value changes', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'prints');
     const id = await signUpEmailPassword(db, { email: 'print@example.com', appId: 'prints', timeJoined: JOINED });
@@ -351,7 +344,7 @@ describe('fingerprint', () => {
 });
 
 describe('parallel plans', () => {
-  it('read the whole view without error when PostgreSQL parallelises the scan', async () => {
+  it('read the whole view without error when PostgreSQL parallelises the scan', async ({ database: testDb }) => {
     const db = testDb.db;
     const id = await signUpEmailPassword(db, { email: 'parallel@example.com', timeJoined: JOINED });
     await setUserMetadata(db, id, '{not json');

@@ -3,7 +3,7 @@
  * of the scenario (test/support/scenario.ts), by every id that names it; emails that several users
  * hold; tenants; a primary user whose own login method was deleted; unlinking; orphan rows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   deleteRecipeUser,
   linkAccounts,
@@ -12,58 +12,49 @@ import {
   signUpEmailPassword,
   signUpThirdParty,
   unlinkAccounts,
-} from '../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
-import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from './support/scenario.ts';
-import { WITHOUT_CHANGE_FEED, errorCodes, expectData, startTestServer, type TestServer } from './support/server.ts';
+} from '../../supertokens-standin/writes.ts';
+import { test } from '../support/fixtures.ts';
+import { DAY, EXPECTED, EXTERNAL, ID, LISTED, T0, USER_FIELDS, iso, method, single, writeScenario } from '../support/scenario.ts';
+import { WITHOUT_CHANGE_FEED, errorCodes, expectData } from '../support/server.ts';
 
 const GONE = { emailPassword: 'a1000000-0000-4000-8000-000000000001', thirdParty: 'a1000000-0000-4000-8000-000000000002' };
 const SPLIT = { emailPassword: 'a2000000-0000-4000-8000-000000000001', thirdParty: 'a2000000-0000-4000-8000-000000000002' };
 
-let database: TestDatabase;
-let server: TestServer;
+const it = test
+  .extend('seed', { scope: 'file' }, async ({ database }) => {
+    const { db } = database;
+    await writeScenario(db);
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const { db } = database;
-  await writeScenario(db);
+    // A primary user whose own (email-password) login method is deleted: its linked method remains,
+    // still named by the primary id, with the primary's metadata.
+    await signUpEmailPassword(db, { userId: GONE.emailPassword, email: 'gone@example.com', timeJoined: T0 + 20 * DAY });
+    await signUpThirdParty(db, {
+      userId: GONE.thirdParty,
+      thirdPartyId: 'google',
+      thirdPartyUserId: 'g-gone',
+      email: 'gone@example.com',
+      timeJoined: T0 + 21 * DAY,
+    });
+    await makePrimaryUser(db, GONE.emailPassword);
+    await linkAccounts(db, GONE.thirdParty, GONE.emailPassword);
+    await setUserMetadata(db, GONE.emailPassword, { kept: true });
+    await deleteRecipeUser(db, GONE.emailPassword);
 
-  // A primary user whose own (email-password) login method is deleted: its linked method remains,
-  // still named by the primary id, with the primary's metadata.
-  await signUpEmailPassword(db, { userId: GONE.emailPassword, email: 'gone@example.com', timeJoined: T0 + 20 * DAY });
-  await signUpThirdParty(db, {
-    userId: GONE.thirdParty,
-    thirdPartyId: 'google',
-    thirdPartyUserId: 'g-gone',
-    email: 'gone@example.com',
-    timeJoined: T0 + 21 * DAY,
-  });
-  await makePrimaryUser(db, GONE.emailPassword);
-  await linkAccounts(db, GONE.thirdParty, GONE.emailPassword);
-  await setUserMetadata(db, GONE.emailPassword, { kept: true });
-  await deleteRecipeUser(db, GONE.emailPassword);
-
-  // Linked, then unlinked again: two users.
-  await signUpEmailPassword(db, { userId: SPLIT.emailPassword, email: 'split@example.com', timeJoined: T0 + 22 * DAY });
-  await signUpThirdParty(db, {
-    userId: SPLIT.thirdParty,
-    thirdPartyId: 'github',
-    thirdPartyUserId: 'gh-split',
-    email: 'split@example.com',
-    timeJoined: T0 + 23 * DAY,
-  });
-  await makePrimaryUser(db, SPLIT.emailPassword);
-  await linkAccounts(db, SPLIT.thirdParty, SPLIT.emailPassword);
-  await unlinkAccounts(db, SPLIT.thirdParty, SPLIT.emailPassword);
-
+    // Linked, then unlinked again: two users.
+    await signUpEmailPassword(db, { userId: SPLIT.emailPassword, email: 'split@example.com', timeJoined: T0 + 22 * DAY });
+    await signUpThirdParty(db, {
+      userId: SPLIT.thirdParty,
+      thirdPartyId: 'github',
+      thirdPartyUserId: 'gh-split',
+      email: 'split@example.com',
+      timeJoined: T0 + 23 * DAY,
+    });
+    await makePrimaryUser(db, SPLIT.emailPassword);
+    await linkAccounts(db, SPLIT.thirdParty, SPLIT.emailPassword);
+    await unlinkAccounts(db, SPLIT.thirdParty, SPLIT.emailPassword);
+  })
   // No change feed: the lookups below count the queries of users written after the load.
-  server = await startTestServer(database.url, WITHOUT_CHANGE_FEED);
-});
-
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+  .extend('serverEnv', { scope: 'file' }, WITHOUT_CHANGE_FEED);
 
 const USER = `query ($id: ID!) { user(id: $id) { ${USER_FIELDS} } }`;
 const BY_EMAIL = `query ($email: String!, $tenantId: String) { userByEmail(email: $email, tenantId: $tenantId) { ${USER_FIELDS} } }`;
@@ -84,26 +75,26 @@ const EXPECTED_GONE = {
 };
 
 describe('user(id)', () => {
-  it.each([
+  it.for([
     ['the primary SuperTokens id', ID.adaEmailPassword],
     ['the external id', EXTERNAL.ada],
     ['a linked login method id', ID.adaThirdParty],
     ["a linked login method's external id", EXTERNAL.adaPasswordless],
     ["a linked login method's SuperTokens id", ID.adaPasswordless],
-  ])('finds the linked user by %s, with every login method, as getUser does', async (_kind, id) => {
+  ])('finds the linked user by %s, with every login method, as getUser does', async ([_kind, id], { server }) => {
     expect(expectData(await server.execute(USER, { id })).user).toEqual(EXPECTED.ada);
   });
 
-  it.each(Object.entries(EXPECTED).filter(([name]) => name !== 'ada'))('answers %s exactly', async (_name, expected) => {
+  it.for(Object.entries(EXPECTED).filter(([name]) => name !== 'ada'))('answers %s exactly', async ([_name, expected], { server }) => {
     expect(expectData(await server.execute(USER, { id: expected.id })).user).toEqual(expected);
   });
 
-  it("keeps a primary user whose own login method was deleted, under the primary id, with the linked method's join time", async () => {
+  it("keeps a primary user whose own login method was deleted, under the primary id, with the linked method's join time", async ({ server }) => {
     expect(expectData(await server.execute(USER, { id: GONE.emailPassword })).user).toEqual(EXPECTED_GONE);
     expect(expectData(await server.execute(USER, { id: GONE.thirdParty })).user).toEqual(EXPECTED_GONE);
   });
 
-  it('shows an unlinked login method as a user of its own again', async () => {
+  it('shows an unlinked login method as a user of its own again', async ({ server }) => {
     const primary = expectData(await server.execute(USER, { id: SPLIT.emailPassword })).user;
     const unlinked = expectData(await server.execute(USER, { id: SPLIT.thirdParty })).user;
 
@@ -124,25 +115,25 @@ describe('user(id)', () => {
     );
   });
 
-  it('finds nobody for an id that only has metadata, roles and activity rows', async () => {
+  it('finds nobody for an id that only has metadata, roles and activity rows', async ({ server }) => {
     expect(expectData(await server.execute(USER, { id: ID.orphan })).user).toBeNull();
   });
 });
 
 describe('userByEmail', () => {
-  it('answers with the oldest of several unlinked holders', async () => {
+  it('answers with the oldest of several unlinked holders', async ({ server }) => {
     expect(expectData(await server.execute(BY_EMAIL, { email: 'shared@example.com' })).userByEmail).toEqual(EXPECTED.sharedOlder);
   });
 
-  it('answers with the primary user rather than an older unlinked holder', async () => {
+  it('answers with the primary user rather than an older unlinked holder', async ({ server }) => {
     expect(expectData(await server.execute(BY_EMAIL, { email: ' BOSS@example.com ' })).userByEmail).toEqual(EXPECTED.bossPrimary);
   });
 
-  it("finds a linked user by any of its login methods' emails", async () => {
+  it("finds a linked user by any of its login methods' emails", async ({ server }) => {
     expect(expectData(await server.execute(BY_EMAIL, { email: 'ada.work@example.com' })).userByEmail).toEqual(EXPECTED.ada);
   });
 
-  it('looks in tenant public unless told otherwise, and only at login methods in that tenant', async () => {
+  it('looks in tenant public unless told otherwise, and only at login methods in that tenant', async ({ server }) => {
     expect(expectData(await server.execute(BY_EMAIL, { email: 'tenant@example.com' })).userByEmail).toBeNull();
     expect(expectData(await server.execute(BY_EMAIL, { email: 'tenant@example.com', tenantId: 't1' })).userByEmail).toEqual(
       EXPECTED.tenantOnly,
@@ -152,13 +143,13 @@ describe('userByEmail', () => {
     expect(expectData(await server.execute(BY_EMAIL, { email: 'ada.work@example.com', tenantId: 't1' })).userByEmail).toBeNull();
   });
 
-  it('answers null for an email nobody holds', async () => {
+  it('answers null for an email nobody holds', async ({ server }) => {
     expect(expectData(await server.execute(BY_EMAIL, { email: 'nobody@example.com' })).userByEmail).toBeNull();
   });
 });
 
 describe('usersByEmail', () => {
-  it('returns every holder of an email, in any tenant, oldest first', async () => {
+  it('returns every holder of an email, in any tenant, oldest first', async ({ server }) => {
     expect(expectData(await server.execute(ALL_BY_EMAIL, { email: 'shared@example.com' })).usersByEmail).toEqual([
       EXPECTED.sharedOlder,
       EXPECTED.sharedNewer,
@@ -170,11 +161,11 @@ describe('usersByEmail', () => {
     expect(expectData(await server.execute(ALL_BY_EMAIL, { email: 'tenant@example.com' })).usersByEmail).toEqual([EXPECTED.tenantOnly]);
   });
 
-  it('returns a linked user once, although two of its login methods hold the email', async () => {
+  it('returns a linked user once, although two of its login methods hold the email', async ({ server }) => {
     expect(expectData(await server.execute(ALL_BY_EMAIL, { email: 'ADA@example.com' })).usersByEmail).toEqual([EXPECTED.ada]);
   });
 
-  it('returns [] for an email nobody holds', async () => {
+  it('returns [] for an email nobody holds', async ({ server }) => {
     expect(expectData(await server.execute(ALL_BY_EMAIL, { email: 'nobody@example.com' })).usersByEmail).toEqual([]);
   });
 });
@@ -185,7 +176,7 @@ describe('users', () => {
   }`;
   const ids = (users: ReadonlyArray<{ id: string }>) => users.map((user) => ({ id: user.id }));
 
-  it('lists every user once, newest first, linked login methods folded into their user', async () => {
+  it('lists every user once, newest first, linked login methods folded into their user', async ({ server }) => {
     const data = expectData(await server.execute(`{ users(first: 500) { totalCount nodes { ${USER_FIELDS} } } }`));
     expect(data.users.nodes).toEqual([
       single({
@@ -202,12 +193,12 @@ describe('users', () => {
     expect(data.users.totalCount).toBe(LISTED.length + 3);
   });
 
-  it('keeps the users with a login method in a tenant', async () => {
+  it('keeps the users with a login method in a tenant', async ({ server }) => {
     const data = expectData(await server.execute(PAGE, { tenantId: 't1' }));
     expect(data.users).toEqual({ totalCount: 2, nodes: ids([EXPECTED.tenantOnly, EXPECTED.ada]) });
   });
 
-  it('with a tenant, keeps the holders of a role in that tenant', async () => {
+  it('with a tenant, keeps the holders of a role in that tenant', async ({ server }) => {
     expect(expectData(await server.execute(PAGE, { tenantId: 't1', role: 'editor' })).users).toEqual({
       totalCount: 1,
       nodes: ids([EXPECTED.ada]),
@@ -219,31 +210,31 @@ describe('users', () => {
     });
   });
 
-  it('without a tenant, keeps the holders of a role in any tenant', async () => {
+  it('without a tenant, keeps the holders of a role in any tenant', async ({ server }) => {
     expect(expectData(await server.execute(PAGE, { role: 'editor' })).users).toEqual({
       totalCount: 2,
       nodes: ids([EXPECTED.bossPrimary, EXPECTED.ada]),
     });
   });
 
-  it('returns an empty page for a tenant nobody is in', async () => {
+  it('returns an empty page for a tenant nobody is in', async ({ server }) => {
     expect(expectData(await server.execute(PAGE, { tenantId: 'nowhere' })).users).toEqual({ totalCount: 0, nodes: [] });
   });
 });
 
 describe('bad input', () => {
-  it.each([
+  it.for([
     ['an empty tenant id', '{ userByEmail(email: "a@example.com", tenantId: "") { id } }'],
     ['a tenant id longer than 64 characters', `{ userByEmail(email: "a@example.com", tenantId: "${'t'.repeat(65)}") { id } }`],
     ['a tenant id with a space', '{ users(tenantId: "a b") { totalCount } }'],
     ['a malformed email', '{ usersByEmail(email: "nope") { id } }'],
-  ])('refuses %s with BAD_USER_INPUT', async (_case, query) => {
+  ] as const)('refuses %s with BAD_USER_INPUT', async ([_case, query], { server }) => {
     expect(errorCodes(await server.execute(query))).toEqual(['BAD_USER_INPUT']);
   });
 });
 
 describe('lookups of loaded users', () => {
-  it('are served from the directory by every id and every email a user has, without the database', async () => {
+  it('are served from the directory by every id and every email a user has, without the database', async ({ server }) => {
     const before = server.statements.length;
     const response = await server.execute(`{
       a: user(id: "${ID.adaEmailPassword}") { id }
@@ -268,7 +259,7 @@ describe('lookups of loaded users', () => {
 });
 
 describe('lookups that miss the directory', () => {
-  it('find a user by any of its ids and emails in the database, in one batched query each', async () => {
+  it('find a user by any of its ids and emails in the database, in one batched query each', async ({ server, database }) => {
     // Signed up after the startup load: only the database knows them.
     const late = { emailPassword: 'a3000000-0000-4000-8000-000000000001', thirdParty: 'a3000000-0000-4000-8000-000000000002' };
     await signUpEmailPassword(database.db, { userId: late.emailPassword, email: 'late@example.com', timeJoined: T0 + 30 * DAY });

@@ -4,16 +4,16 @@
  */
 import { execute, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createAccess } from '../src/auth/access.ts';
-import type { Caller } from '../src/auth/caller.ts';
+import { createAccess } from '../../src/auth/access.ts';
+import type { Caller } from '../../src/auth/caller.ts';
 import {
   directoryHoldsInTenant,
   directoryPermissions,
   directoryRolesInTenant,
-} from '../src/auth/directory-grants.ts';
-import type { User } from '../src/directory/user.ts';
-import { domainUser } from './support/domain.ts';
-import { schema } from '../src/schema/index.ts';
+} from '../../src/auth/directory-grants.ts';
+import type { User } from '../../src/directory/user.ts';
+import { domainUser } from '../support/domain.ts';
+import { schema } from '../../src/schema/index.ts';
 
 const today: User = domainUser('u1', 0, { roles: ['editor', 'viewer'], rolesByTenant: [], permissions: [] });
 
