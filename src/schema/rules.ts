@@ -1,7 +1,7 @@
 /**
  * Who may see what. Each rule is one declaration that a field (or type) spreads into its options:
  * the scope-auth check that enforces it and the directive that prints it in schema.graphql come
- * together, so the printed schema says exactly what is enforced (test/schema.test.ts checks).
+ * together, so the printed schema says exactly what is enforced (test/unit/schema.test.ts checks).
  *
  *   @admin        ADMIN_ROLE in the caller's token or directory record, a key with the admin scope,
  *                 or ADMIN_API_KEY
