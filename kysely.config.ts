@@ -1,6 +1,7 @@
 /**
  * kysely-ctl (`npm run migrate`, `npx kysely migrate:down`, …) against DATABASE_URL, with the
- * same migrator the service applies at startup. Config is read through src/config/.
+ * same migrator the service applies at startup: the migrations, then the SQL files in sql/.
+ * Config is read through src/config/.
  * (New migrations are written by hand: migrations/<Date.now()>_<intent>.ts.)
  */
 import type { Kysely } from 'kysely';
@@ -17,6 +18,14 @@ export default defineConfig({
     }
     return connectDatabase({ url: database.url, poolSize: 1 });
   },
-  // The service's own migrator: same files, same provider (which skips layout-specific ones).
-  migrations: { migrator: (db: Kysely<any>) => createMigrator(db) },
+  // The service's own migrator: same files, same provider (which skips layout-specific ones), and
+  // the SQL files applied after the migrations (removed before a down).
+  migrations: {
+    migrator: (db: Kysely<any>) =>
+      createMigrator(db, {
+        onSqlApplied: (files) => {
+          for (const file of files) console.log(`[✓] sql/${file}`);
+        },
+      }),
+  },
 });

@@ -1,0 +1,12 @@
+-- Everything the files in sql/ create, on any layout, dropped (dependents first). usergraph's
+-- migrator (src/db/repeatable-sql.ts) runs this before it applies the files again, so that each
+-- file can simply CREATE, and before any migration in migrations/ runs up or down, so that those
+-- find the schema as the migrations before them left it.
+--
+-- Keep a line here after its object leaves sql/: databases that have the object then lose it.
+-- No CASCADE: an object of someone else's that depends on ours stops the migration with an error
+-- rather than vanishing.
+
+DROP FUNCTION IF EXISTS usergraph_user_ids_by_email(varchar, text[]);
+DROP FUNCTION IF EXISTS usergraph_user_ids_by_key(varchar, text[]);
+DROP VIEW IF EXISTS user_full_view;

@@ -1,0 +1,80 @@
+/**
+ * What PostgreSQL stores for the objects the files in sql/ create, per layout, against the
+ * committed files in test/integration/sql-definitions/: a change to a view or function shows in review as a
+ * diff of what runs. After changing sql/, regenerate them with `npm run sql:definitions`.
+ * PostgreSQL 15 and 17 print these alike; should a version print them otherwise, give it folders
+ * of its own rather than loosen the comparison.
+ */
+import { readdir } from 'node:fs/promises';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { applySqlFiles, removeSqlFiles } from '../../src/db/repeatable-sql.ts';
+import { createLegacySuperTokensTables } from '../../supertokens-standin/legacy-writes.ts';
+import { createSuperTokensTables } from '../../supertokens-standin/writes.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+
+const REGENERATE = 'if the change is intended, run `npm run sql:definitions` and commit the diff';
+
+/** Databases as SuperTokens cores leave them: each shows the files as they run there. */
+const LAYOUTS: Record<string, (db: Kysely<any>) => Promise<void>> = {
+  // multitenant, before recipe_user_tenants: shows the empty relation in its place
+  'core-11': (db) => createSuperTokensTables(db),
+  'core-12': (db) => createSuperTokensTables(db, { core: 12 }),
+  // before multi-tenancy (core 3 to 5)
+  legacy: (db) => createLegacySuperTokensTables(db),
+};
+
+interface Definition {
+  kind: 'view' | 'function' | 'trigger';
+  name: string;
+  definition: string;
+}
+
+/** Every view, function and trigger in the schema, as PostgreSQL prints it back. */
+async function definitions(db: Kysely<any>): Promise<Definition[]> {
+  const { rows } = await sql<Definition>`
+    SELECT 'view' AS kind, c.relname AS name, format(E'CREATE VIEW %I AS\n%s\n', c.relname, pg_get_viewdef(c.oid, true)) AS definition
+    FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace = current_schema()::regnamespace
+    UNION ALL
+    SELECT 'function', p.proname, pg_get_functiondef(p.oid)
+    FROM pg_proc p WHERE p.prokind = 'f' AND p.pronamespace = current_schema()::regnamespace
+    UNION ALL
+    SELECT 'trigger', t.tgname, pg_get_triggerdef(t.oid, true) || E'\n'
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace
+    ORDER BY 1, 2
+  `.execute(db);
+  return rows;
+}
+
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  for (const database of databases) await database.drop();
+});
+
+describe.each(Object.entries(LAYOUTS))('on %s', (layout, createTables) => {
+  it('PostgreSQL stores the definitions committed for it', async () => {
+    const database = await createTestDatabase({ empty: true });
+    databases.push(database);
+    const { db } = database;
+    await createTables(db);
+    await migrateToLatest(db);
+
+    // The files' objects: those that drop.sql removes and applying them brings back.
+    await db.transaction().execute((trx) => removeSqlFiles(trx));
+    const others = new Set((await definitions(db)).map(({ kind, name }) => `${kind} ${name}`));
+    await db.transaction().execute((trx) => applySqlFiles(trx));
+    const ours = (await definitions(db)).filter(({ kind, name }) => !others.has(`${kind} ${name}`));
+
+    expect(ours.map(({ name }) => name)).toContain('user_full_view');
+    for (const { name, definition } of ours) {
+      const file = `sql-definitions/${layout}/${name}.sql`;
+      await expect(definition).toMatchFileSnapshot(`./${file}`, `PostgreSQL stores ${name} otherwise than test/${file} says: ${REGENERATE}`);
+    }
+    const committed = (await readdir(new URL(`./sql-definitions/${layout}/`, import.meta.url))).sort();
+    expect(committed, `test/integration/sql-definitions/${layout}/ should hold one file per object of sql/: delete the others`).toEqual(
+      ours.map(({ name }) => `${name}.sql`).sort(),
+    );
+  });
+});
