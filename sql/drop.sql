@@ -10,3 +10,10 @@
 DROP FUNCTION IF EXISTS usergraph_user_ids_by_email(varchar, text[]);
 DROP FUNCTION IF EXISTS usergraph_user_ids_by_key(varchar, text[]);
 DROP VIEW IF EXISTS user_full_view;
+DROP VIEW IF EXISTS usergraph_login_method_tenants;
+DROP VIEW IF EXISTS usergraph_login_methods;
+DROP VIEW IF EXISTS usergraph_verified_emails;
+DROP VIEW IF EXISTS usergraph_user_metadata;
+DROP VIEW IF EXISTS usergraph_user_roles;
+DROP VIEW IF EXISTS usergraph_role_permissions;
+DROP VIEW IF EXISTS usergraph_last_active;

@@ -48,6 +48,7 @@ export function createService({ config, db, databaseUrl, logger, demoAdminKey }:
     absentTtlMs: config.directory.absentTtlMs,
     logger,
     onChange: (events) => userChanges.publish(events),
+    wantsChanges: () => userChanges.subscriberCount > 0,
   });
   let freshness: Freshness | undefined;
 

@@ -12,14 +12,26 @@ export interface ConnectOptions {
   readonly onIdleError?: (error: Error) => void;
 }
 
+/** Each handle's pool, for the one reader that needs pg itself (the set-wise load's raw rows). */
+const pools = new WeakMap<Kysely<any>, { readonly pool: pg.Pool; readonly onQuery: ((sql: string) => void) | undefined }>();
+
 export function connectDatabase({ url, poolSize, onQuery, onIdleError }: ConnectOptions): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'usergraph' });
   // Without a listener, an idle client's error is an unhandled 'error' event: the process dies.
   // The pool drops that client by itself and opens a new one on the next query.
   pool.on('error', (error) => onIdleError?.(error));
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     // The cursor lets the startup load stream the view instead of buffering it whole.
     dialect: new PostgresDialect({ pool, cursor: Cursor }),
     log: onQuery ? (event: LogEvent) => onQuery(event.query.sql) : undefined,
   });
+  pools.set(db, { pool, onQuery });
+  return db;
+}
+
+/** The pool behind a handle made by connectDatabase, and the observer of its statements. */
+export function poolOf(db: Kysely<any>): { readonly pool: pg.Pool; readonly onQuery: ((sql: string) => void) | undefined } {
+  const found = pools.get(db);
+  if (!found) throw new Error('this database handle was not made by connectDatabase');
+  return found;
 }

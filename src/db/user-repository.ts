@@ -1,24 +1,23 @@
 /**
- * Every read of users: SQL on `user_full_view`, always scoped to the configured app, rows mapped
- * to the domain `User` here. A row we did not expect is logged (never with its email) and skipped
- * or repaired; it never fails a load.
+ * Every read of users, always scoped to the configured app. The database keeps a user in parts
+ * (login methods, their tenants, verified emails, metadata, roles, activity; the views of
+ * sql/<layout>/usergraph_user_parts.sql); the directory's UserAssembly makes users of them. The
+ * full load reads each part whole, set-wise, in one read-only snapshot; a lookup reads the parts of
+ * the users it names, in one statement. Rows come as pg gives them on the wire (text, arrays of
+ * columns): nothing is parsed that the assembly does not need.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
-import { VERSION_WEIGHT_HEX_DIGITS, type Fingerprint } from '../directory/fingerprint.ts';
-import {
-  compareStrings,
-  distinctSorted,
-  type LoginMethod,
-  type ThirdPartyIdentity,
-  type User,
-} from '../directory/user.ts';
+import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import { fingerprintOf, type Fingerprint } from '../directory/fingerprint.ts';
+import { UserAssembly, type LoginMethodPart } from '../directory/user-assembly.ts';
+import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
-import type { Database, LoginMethodJson, UserFullViewTable } from './database.ts';
-
-export type UserRow = Selectable<UserFullViewTable>;
+import { poolOf } from './connect.ts';
+import type { Database } from './database.ts';
 
 export interface UserRepository {
-  /** Every user of the app, streamed in batches from one consistent snapshot of the view. */
+  /** Every user of the app, streamed in batches, from one consistent snapshot of the database. */
   streamAllUsers(): AsyncIterable<User[]>;
   /**
    * The users any of these ids names: a SuperTokens user id, an external (mapped) id, or the id of
@@ -30,7 +29,7 @@ export interface UserRepository {
    * normalised (trimmed, lower-cased), as SuperTokens stores them.
    */
   findUsersByEmails(emails: readonly string[]): Promise<User[]>;
-  /** The view's fingerprint, computed like the directory's own (see directory/fingerprint.ts). */
+  /** The database's users' fingerprint, computed like the directory's own (see directory/fingerprint.ts). */
   fingerprint(): Promise<Fingerprint>;
 }
 
@@ -40,26 +39,96 @@ export interface UserRepositoryOptions {
   readonly logger: Logger;
 }
 
+/** pg's type parsers, all replaced by "keep the text": the assembly parses what it needs. */
+const AS_TEXT = { getTypeParser: () => (value: string) => value };
+
+/** The set-wise reads of the full load: every part of every user of the app. */
+const FULL_LOAD = {
+  rolePermissions: 'SELECT role, permission FROM usergraph_role_permissions WHERE app_id = $1',
+  lastActive: 'SELECT user_key, last_active_time FROM usergraph_last_active WHERE app_id = $1',
+  metadata: 'SELECT user_key, metadata FROM usergraph_user_metadata WHERE app_id = $1',
+  roles: 'SELECT user_key, tenant_id, role FROM usergraph_user_roles WHERE app_id = $1',
+  verified: 'SELECT user_key, email FROM usergraph_verified_emails WHERE app_id = $1',
+  tenants: 'SELECT recipe_user_key, tenant_id, preferred FROM usergraph_login_method_tenants WHERE app_id = $1',
+  loginMethods: `SELECT user_key, recipe_user_key, recipe_id, is_linked, external_user_id, email, phone_number,
+      third_party_id, third_party_user_id, time_joined
+    FROM usergraph_login_methods WHERE app_id = $1`,
+} as const;
+
+/** How much memory the load's sorts and hashes may use, in its own transaction only. */
+const LOAD_WORK_MEM = '64MB';
+/** Rows fetched per round trip while streaming: small enough that handling them never holds requests up for long. */
+const FETCH_ROWS = 2_000;
+
 /**
- * The statements the repository runs, unexecuted: for EXPLAIN in the tests and in
+ * The parts of the users that some keys name, in one statement: rows tagged with their part.
+ * `usersNamed` is a set-returning function from keys to SuperTokens (primary) ids; the arrays go
+ * through ARRAY(SELECT …) so that the planner probes the indexes whatever their length.
+ */
+function partsOfUsersNamed(usersNamed: 'usergraph_user_ids_by_key' | 'usergraph_user_ids_by_email', appId: string, keys: readonly string[]) {
+  return sql<PartRow>`
+    WITH m AS MATERIALIZED (
+      SELECT * FROM usergraph_login_methods
+      WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT id FROM ${sql.raw(usersNamed)}(${appId}, ${[...keys]}) id))
+    )
+    SELECT 'm' AS part, user_key::text AS a, recipe_user_key::text AS b, recipe_id::text AS c, is_linked::text AS d,
+           external_user_id::text AS e, email::text AS f, phone_number::text AS g, third_party_id::text AS h,
+           third_party_user_id::text AS i, time_joined::text AS j
+    FROM m
+    UNION ALL
+    SELECT 't', recipe_user_key::text, tenant_id::text, preferred::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM usergraph_login_method_tenants
+    WHERE app_id = ${appId} AND recipe_user_key = ANY (ARRAY(SELECT recipe_user_key FROM m))
+    UNION ALL
+    SELECT 'v', user_key::text, email::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM usergraph_verified_emails
+    WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT COALESCE(external_user_id::text, recipe_user_key::text) FROM m))
+    UNION ALL
+    SELECT 'd', user_key::text, metadata, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM usergraph_user_metadata
+    WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT COALESCE(external_user_id::text, user_key::text) FROM m WHERE recipe_user_key = user_key))
+    UNION ALL
+    SELECT 'r', user_key::text, tenant_id::text, role::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM usergraph_user_roles
+    WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT COALESCE(external_user_id::text, user_key::text) FROM m WHERE recipe_user_key = user_key))
+    UNION ALL
+    SELECT 'p', role::text, permission::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM usergraph_role_permissions
+    WHERE app_id = ${appId}
+    UNION ALL
+    SELECT 'a', user_key::text, last_active_time::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM usergraph_last_active
+    WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT user_key::text FROM m WHERE recipe_user_key = user_key))
+  `;
+}
+
+interface PartRow {
+  part: 'm' | 't' | 'v' | 'd' | 'r' | 'p' | 'a';
+  a: string | null;
+  b: string | null;
+  c: string | null;
+  d: string | null;
+  e: string | null;
+  f: string | null;
+  g: string | null;
+  h: string | null;
+  i: string | null;
+  j: string | null;
+}
+
+/**
+ * The statements lookups run, unexecuted, each explainable: for EXPLAIN in the tests and in
  * scripts/measure-directory.ts, so that what is measured is what runs.
  */
 export function userQueries(db: Kysely<Database>, appId: string) {
-  const selectUsers = () =>
-    db
-      .selectFrom('user_full_view')
-      .select(SELECTED_COLUMNS)
-      .select(rowVersion.as('version'))
-      .where('app_id', '=', appId);
+  const explainable = (query: ReturnType<typeof partsOfUsersNamed>) => ({
+    execute: () => query.execute(db),
+    explain: async (format: 'json', options?: ReturnType<typeof sql>) =>
+      (await sql<Record<string, unknown>>`EXPLAIN (FORMAT ${sql.raw(format.toUpperCase())}${options ? sql`, ${options}` : sql``}) ${query}`.execute(db)).rows,
+  });
   return {
-    all: selectUsers,
-    // The migration's functions resolve any id (or email) to SuperTokens user ids through indexed
-    // base tables; the view is then read for those ids only (an index scan on its key), in one
-    // statement with one array parameter whatever the batch size.
-    byIds: (ids: readonly string[]) =>
-      selectUsers().where(sql<boolean>`user_id = any(array(select id from usergraph_user_ids_by_key(${appId}, ${[...ids]}) id))`),
-    byEmails: (emails: readonly string[]) =>
-      selectUsers().where(sql<boolean>`user_id = any(array(select id from usergraph_user_ids_by_email(${appId}, ${[...emails]}) id))`),
+    byIds: (ids: readonly string[]) => explainable(partsOfUsersNamed('usergraph_user_ids_by_key', appId, ids)),
+    byEmails: (emails: readonly string[]) => explainable(partsOfUsersNamed('usergraph_user_ids_by_email', appId, emails)),
   };
 }
 
@@ -67,177 +136,179 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
   const { appId, batchSize, logger } = options;
   const queries = userQueries(db, appId);
 
-  const mapRows = (rows: readonly MappedRow[]): User[] => {
-    const users: User[] = [];
+  /** The users of a lookup's part rows (login methods grouped by user, the rest by key). */
+  const assembleLookup = (rows: readonly PartRow[]): User[] => {
+    const assembly = new UserAssembly(logger);
+    const methodsByUser = new Map<string, LoginMethodPart[]>();
     for (const row of rows) {
-      const user = rowToUser(row, logger);
+      switch (row.part) {
+        case 'm': {
+          const method = methodPart([row.a, row.b, row.c, row.d, row.e, row.f, row.g, row.h, row.i, row.j]);
+          const methods = methodsByUser.get(method.userKey);
+          if (methods) methods.push(method);
+          else methodsByUser.set(method.userKey, [method]);
+          break;
+        }
+        case 't':
+          assembly.addTenant(row.a!, row.b!, row.c === 'true');
+          break;
+        case 'v':
+          assembly.addVerifiedEmail(row.a!, row.b!);
+          break;
+        case 'd':
+          assembly.addMetadata(row.a!, row.b);
+          break;
+        case 'r':
+          assembly.addRole(row.a!, row.b!, row.c!);
+          break;
+        case 'p':
+          assembly.addRolePermission(row.a!, row.b!);
+          break;
+        case 'a':
+          assembly.addLastActive(row.a!, row.b);
+          break;
+      }
+    }
+    const users: User[] = [];
+    for (const methods of methodsByUser.values()) {
+      const user = assembly.assemble(methods);
       if (user) users.push(user);
     }
     return users;
   };
 
-  return {
-    async *streamAllUsers() {
-      let rows: MappedRow[] = [];
-      for await (const row of queries.all().stream(batchSize)) {
-        rows.push(row);
-        if (rows.length >= batchSize) {
-          yield mapRows(rows);
-          rows = [];
-        }
+  async function* streamAllUsers(): AsyncGenerator<User[]> {
+    const { pool, onQuery } = poolOf(db);
+    const assembly = new UserAssembly(logger);
+    const methodsByUser = new Map<string, LoginMethodPart | LoginMethodPart[]>();
+    const started = performance.now();
+    let partsReadMs = 0;
+    // Two connections in one snapshot (the second imports the first's): the database joins the
+    // login methods on one while the other streams the parts, and every user is whole in it.
+    await withSnapshot(pool, async (parts, methods) => {
+      const read = (client: pg.PoolClient, text: string, onRow: (row: Array<string | null>) => void) => {
+        onQuery?.(text);
+        return streamRows(client, text, [appId], onRow);
+      };
+      const methodsRead = read(methods, FULL_LOAD.loginMethods, (row) => {
+        const method = methodPart(row);
+        const held = methodsByUser.get(method.userKey);
+        if (held === undefined) methodsByUser.set(method.userKey, method);
+        else if (Array.isArray(held)) held.push(method);
+        else methodsByUser.set(method.userKey, [held, method]);
+      });
+      methodsRead.catch(() => {}); // awaited below; a failure of the parts first must not leave it unhandled
+      await read(parts, FULL_LOAD.rolePermissions, ([role, permission]) => assembly.addRolePermission(role!, permission!));
+      await read(parts, FULL_LOAD.lastActive, ([key, time]) => assembly.addLastActive(key!, time ?? null));
+      await read(parts, FULL_LOAD.metadata, ([key, text]) => assembly.addMetadata(key!, text ?? null));
+      await read(parts, FULL_LOAD.roles, ([key, tenant, role]) => assembly.addRole(key!, tenant!, role!));
+      await read(parts, FULL_LOAD.verified, ([key, email]) => assembly.addVerifiedEmail(key!, email!));
+      await read(parts, FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
+      partsReadMs = performance.now() - started;
+      await methodsRead;
+    });
+    const readMs = performance.now() - started;
+    // Assembled in batches, letting requests run between them.
+    let batch: User[] = [];
+    for (const held of methodsByUser.values()) {
+      const user = assembly.assemble(Array.isArray(held) ? held : [held]);
+      if (user) batch.push(user);
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      if (rows.length > 0) yield mapRows(rows);
-    },
+    }
+    if (batch.length > 0) yield batch;
+    logger.debug(
+      { partsReadMs: Math.round(partsReadMs), readMs: Math.round(readMs), assembledMs: Math.round(performance.now() - started - readMs) },
+      'users read and assembled',
+    );
+  }
+
+  return {
+    streamAllUsers,
 
     async findUsersByIds(ids) {
       if (ids.length === 0) return [];
-      return mapRows(await queries.byIds(ids).execute());
+      return assembleLookup((await queries.byIds(ids).execute()).rows);
     },
 
     async findUsersByEmails(emails) {
       if (emails.length === 0) return [];
-      return mapRows(await queries.byEmails(emails).execute());
+      return assembleLookup((await queries.byEmails(emails).execute()).rows);
     },
 
     async fingerprint() {
-      const row = await db
-        .selectFrom('user_full_view')
-        .select([
-          sql<number>`count(*)::int`.as('count'),
-          sql<string>`coalesce(sum(('x' || left(${rowVersion}, ${sql.lit(VERSION_WEIGHT_HEX_DIGITS)}))::bit(60)::bigint), 0)::text`.as('sum'),
-        ])
-        .where('app_id', '=', appId)
-        .executeTakeFirstOrThrow();
-      return { count: row.count, sum: row.sum };
+      const users: User[] = [];
+      for await (const batch of streamAllUsers()) for (const user of batch) users.push(user);
+      return fingerprintOf(users);
     },
   };
 }
 
-/** A hash of the whole view row: any change to what we serve changes it. */
-const rowVersion = sql<string>`md5(user_full_view::text)`;
+/** A usergraph_login_methods row (its columns in the order both reads select them). */
+function methodPart([userKey, recipeUserKey, recipeId, isLinked, externalUserId, email, phoneNumber, thirdPartyId, thirdPartyUserId, timeJoined]: ReadonlyArray<
+  string | null
+>): LoginMethodPart {
+  return {
+    userKey: userKey ?? '',
+    recipeUserKey: recipeUserKey ?? '',
+    recipeId: recipeId!,
+    isLinked: isLinked === 't' || isLinked === 'true',
+    externalUserId: externalUserId ?? null,
+    email: email ?? null,
+    phoneNumber: phoneNumber ?? null,
+    thirdPartyId: thirdPartyId ?? null,
+    thirdPartyUserId: thirdPartyUserId ?? null,
+    timeJoined: timeJoined ?? null,
+  };
+}
 
-const SELECTED_COLUMNS = [
-  'user_id',
-  'external_user_id',
-  'is_primary_user',
-  'email',
-  'time_joined',
-  'login_methods',
-  'metadata',
-  'metadata_invalid',
-  'roles',
-  'tenant_roles',
-  'tenant_permissions',
-  'permissions',
-  'last_active_time',
-] as const;
-
-type MappedRow = Pick<UserRow, (typeof SELECTED_COLUMNS)[number]> & { version: string };
-
-/** Maps one view row; null (and a warning with the user id, never an email) for a row that cannot be a user. */
-export function rowToUser(row: MappedRow, logger: Logger): User | null {
-  const supertokensUserId = typeof row.user_id === 'string' ? row.user_id.trim() : '';
-  if (supertokensUserId === '') {
-    logger.warn('skipped a user row without a user id');
-    return null;
+/**
+ * Runs `work` with two connections reading one read-only snapshot: the second imports the first's
+ * (pg_export_snapshot). Both transactions end, or both connections are dropped, whatever happens.
+ */
+async function withSnapshot(pool: pg.Pool, work: (first: pg.PoolClient, second: pg.PoolClient) => Promise<void>): Promise<void> {
+  const clients: pg.PoolClient[] = [];
+  // A connection that dies while checked out emits 'error' on its client, which pg-pool does not
+  // listen to: without a listener the process would die. The query in flight rejects as well.
+  const ignore = () => {};
+  let ended = false;
+  try {
+    for (let i = 0; i < 2; i++) {
+      const client = await pool.connect();
+      client.on('error', ignore);
+      clients.push(client);
+    }
+    const [first, second] = clients as [pg.PoolClient, pg.PoolClient];
+    await first.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await first.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
+    const { rows } = await first.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+    await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await second.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.snapshot.replaceAll("'", "''")}'`);
+    await second.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
+    await work(first, second);
+    for (const client of clients) await client.query('COMMIT');
+    ended = true;
+  } finally {
+    for (const client of clients) {
+      // A load that failed leaves its transaction open: end it, or drop the connection rather
+      // than hand it back mid-transaction.
+      const clean = ended || (await client.query('ROLLBACK').then(() => true, () => false));
+      client.off('error', ignore);
+      client.release(clean ? undefined : true);
+    }
   }
-  const timeJoined = parseEpochMs(row.time_joined);
-  if (timeJoined === null) {
-    logger.warn({ userId: supertokensUserId }, 'skipped a user row without a valid time_joined');
-    return null;
+}
+
+/** Streams a statement's rows (arrays of text) through a cursor. */
+async function streamRows(client: pg.PoolClient, text: string, values: unknown[], onRow: (row: Array<string | null>) => void): Promise<void> {
+  const cursor = client.query(new Cursor(text, values, { rowMode: 'array', types: AS_TEXT }));
+  for (;;) {
+    const rows = (await cursor.read(FETCH_ROWS)) as Array<Array<string | null>>;
+    if (rows.length === 0) break;
+    for (const row of rows) onRow(row);
   }
-  const loginMethods = (Array.isArray(row.login_methods) ? row.login_methods : []).flatMap((json) => {
-    const method = toLoginMethod(json);
-    if (!method) logger.warn({ userId: supertokensUserId }, 'skipped a login method the view did not shape as expected');
-    return method ? [method] : [];
-  });
-  if (loginMethods.length === 0) {
-    logger.warn({ userId: supertokensUserId }, 'skipped a user row without login methods');
-    return null;
-  }
-  if (row.metadata_invalid) {
-    logger.warn({ userId: supertokensUserId }, 'user metadata is not a valid JSON object; serving {}');
-  }
-  const metadata = isPlainObject(row.metadata) ? row.metadata : {};
-  const external = typeof row.external_user_id === 'string' && row.external_user_id !== '' ? row.external_user_id : null;
-  return Object.freeze({
-    id: external ?? supertokensUserId,
-    supertokensUserId,
-    isPrimaryUser: row.is_primary_user === true,
-    email: typeof row.email === 'string' && row.email !== '' ? row.email : null,
-    emails: Object.freeze(distinctSorted(loginMethods.flatMap((method) => (method.email === null ? [] : [method.email])))),
-    phoneNumbers: Object.freeze(distinctSorted(loginMethods.flatMap((method) => (method.phoneNumber === null ? [] : [method.phoneNumber])))),
-    thirdParty: Object.freeze(distinctThirdParty(loginMethods)),
-    loginMethods: Object.freeze(loginMethods),
-    tenantIds: Object.freeze(distinctSorted(loginMethods.flatMap((method) => method.tenantIds))),
-    timeJoined,
-    lastActive: row.last_active_time === null ? null : parseEpochMs(row.last_active_time),
-    roles: Object.freeze(stringList(row.roles)),
-    rolesByTenant: Object.freeze(
-      byTenant(row.tenant_roles).map(([tenantId, roles]) => Object.freeze({ tenantId, roles: Object.freeze(roles) })),
-    ),
-    permissionsByTenant: Object.freeze(
-      byTenant(row.tenant_permissions).map(([tenantId, permissions]) =>
-        Object.freeze({ tenantId, permissions: Object.freeze(permissions) }),
-      ),
-    ),
-    permissions: Object.freeze(stringList(row.permissions)),
-    metadata: Object.freeze(metadata),
-    version: row.version,
-  });
-}
-
-function toLoginMethod(json: LoginMethodJson): LoginMethod | null {
-  if (!isPlainObject(json)) return null;
-  const supertokensUserId = typeof json.recipe_user_id === 'string' ? json.recipe_user_id.trim() : '';
-  const timeJoined = parseEpochMs(json.time_joined);
-  if (typeof json.recipe_id !== 'string' || supertokensUserId === '' || timeJoined === null) return null;
-  const thirdParty =
-    typeof json.third_party_id === 'string' && typeof json.third_party_user_id === 'string'
-      ? Object.freeze({ id: json.third_party_id, userId: json.third_party_user_id })
-      : null;
-  return Object.freeze({
-    recipeId: json.recipe_id,
-    recipeUserId: typeof json.external_user_id === 'string' && json.external_user_id !== '' ? json.external_user_id : supertokensUserId,
-    supertokensUserId,
-    email: typeof json.email === 'string' ? json.email : null,
-    phoneNumber: typeof json.phone_number === 'string' ? json.phone_number : null,
-    thirdParty,
-    tenantIds: Object.freeze(stringList(json.tenant_ids)),
-    timeJoined,
-    verified: json.verified === true,
-  });
-}
-
-function distinctThirdParty(methods: readonly LoginMethod[]): ThirdPartyIdentity[] {
-  const byKey = new Map<string, ThirdPartyIdentity>();
-  for (const { thirdParty } of methods) if (thirdParty) byKey.set(`${thirdParty.id}\u0000${thirdParty.userId}`, thirdParty);
-  return [...byKey.values()].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.userId, b.userId));
-}
-
-/** {tenant, value} pairs (a two-dimensional text array) → [tenant, distinct sorted values], by tenant. */
-function byTenant(pairs: unknown): Array<[string, string[]]> {
-  const grouped = new Map<string, string[]>();
-  for (const pair of Array.isArray(pairs) ? pairs : []) {
-    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') continue;
-    const values = grouped.get(pair[0]);
-    if (values) values.push(pair[1]);
-    else grouped.set(pair[0], [pair[1]]);
-  }
-  return [...grouped.keys()].sort(compareStrings).map((tenantId) => [tenantId, distinctSorted(grouped.get(tenantId)!)]);
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-/** BIGINT epoch milliseconds (a string from `pg`), within the range a Date and a double hold exactly. */
-function parseEpochMs(value: string | number | null): number | null {
-  if (value === null) return null;
-  const ms = Number(value);
-  return Number.isSafeInteger(ms) && ms >= 0 && ms <= 8.64e15 ? ms : null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  await cursor.close();
 }

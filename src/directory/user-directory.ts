@@ -26,26 +26,31 @@ export interface UserChangeEvent {
   readonly at: Date;
 }
 
-export interface UserCacheOptions {
+export interface UserDirectoryOptions {
   readonly absentTtlMs: number;
   readonly logger: Logger;
   /** Log load progress every this many users. */
   readonly progressEvery?: number;
   /** Told of every user that changed, by whatever path (notice, miss, reload). */
   readonly onChange?: (events: readonly UserChangeEvent[]) => void;
+  /** Whether anyone listens to `onChange` now: a reload compares every user only for a listener. */
+  readonly wantsChanges?: () => boolean;
+  /** Fold the changes into a new base once this many users changed since the last build (default: 2% of the users, at least 1,000). */
+  readonly compactAfter?: (users: number) => number;
 }
 
 export class UserDirectory {
   private current = UserSnapshot.empty();
   private loaded = false;
   private pendingReload: Promise<ReloadResult> | undefined;
+  private pendingCompaction: Promise<void> | undefined;
   /** Changes applied while a reload is in flight, replayed on top of the reloaded snapshot. */
   private journal: UserChanges[] | undefined;
   private readonly absent: AbsentKeys;
 
   constructor(
     private readonly source: UserSource,
-    private readonly options: UserCacheOptions,
+    private readonly options: UserDirectoryOptions,
   ) {
     this.absent = new AbsentKeys(options.absentTtlMs);
   }
@@ -61,7 +66,13 @@ export class UserDirectory {
 
   /** Loads every user into a new snapshot and swaps it in. Concurrent calls share one load. */
   reload(): Promise<ReloadResult> {
-    this.pendingReload ??= this.loadAndSwap().finally(() => {
+    if (this.pendingReload) return this.pendingReload;
+    // Journal from now on: a change applied while the load waits or runs is replayed on its result.
+    this.journal ??= [];
+    this.pendingReload = (async () => {
+      await this.pendingCompaction; // one rebuild at a time
+      return this.loadAndSwap();
+    })().finally(() => {
       this.pendingReload = undefined;
       this.journal = undefined;
     });
@@ -72,6 +83,7 @@ export class UserDirectory {
     const before = this.current;
     this.current = before.withChanges(changes);
     this.journal?.push(changes);
+    this.compactWhenDue();
     for (const user of changes.upserts) {
       for (const key of userKeys(user)) this.absent.delete(idKey(key));
       for (const email of user.emails) this.absent.delete(emailKey(email));
@@ -95,10 +107,36 @@ export class UserDirectory {
     this.absent.add(emailKey(email));
   }
 
+  /**
+   * Changes pile up beside the base index (see user-snapshot.ts); past a threshold they are folded
+   * into a new base, built from the directory itself in steps that let requests run, while new
+   * changes are journaled and replayed on it, exactly as for a reload.
+   */
+  private compactWhenDue(): void {
+    if (this.pendingCompaction || this.pendingReload || !this.loaded) return;
+    const { size, changesSinceBuild } = this.current;
+    const threshold = this.options.compactAfter?.(size) ?? Math.max(1_000, Math.ceil(size * 0.02));
+    if (changesSinceBuild < threshold) return;
+    this.journal = [];
+    const from = this.current;
+    this.pendingCompaction = (async () => {
+      const started = performance.now();
+      let snapshot = await UserSnapshot.build(from.all(), from.loadedAt);
+      for (const changes of this.journal ?? []) snapshot = snapshot.withChanges(changes);
+      this.current = snapshot;
+      this.options.logger.debug({ users: snapshot.size, folded: changesSinceBuild, durationMs: Math.round(performance.now() - started) }, 'directory compacted');
+    })()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'compacting the directory failed; it keeps its changes beside the base'))
+      .finally(() => {
+        this.pendingCompaction = undefined;
+        if (!this.pendingReload) this.journal = undefined;
+      });
+  }
+
   private async loadAndSwap(): Promise<ReloadResult> {
     const { logger, progressEvery = 50_000 } = this.options;
     const started = performance.now();
-    this.journal = [];
+    this.journal ??= [];
     const users: User[] = [];
     let nextProgress = progressEvery;
     for await (const batch of this.source()) {
@@ -108,11 +146,12 @@ export class UserDirectory {
         nextProgress += progressEvery;
       }
     }
-    let snapshot = UserSnapshot.fromUsers(users, new Date());
+    let snapshot = await UserSnapshot.build(users, new Date());
+    users.length = 0;
     for (const changes of this.journal) snapshot = snapshot.withChanges(changes);
     const before = this.current;
     this.current = snapshot;
-    if (this.loaded) this.announce(before, snapshot);
+    if (this.loaded && (this.options.wantsChanges?.() ?? true)) this.announce(before, snapshot);
     this.loaded = true;
     this.absent.clear();
     const durationMs = performance.now() - started;

@@ -1,15 +1,16 @@
 /**
- * An immutable view of every user at one moment: indexed by every id that names a user and by
- * every email of its login methods, ordered newest first. A user's identity is its SuperTokens id
- * (its external id may come and go). Changes produce a new snapshot, so a request that holds one
- * sees a consistent directory while reloads and change notices swap in others.
- *
- * The indexes are copy-on-write B+ trees (sorted-btree): a new snapshot shares every node a
- * change does not touch, so applying k changes costs O(k log n), not a copy of the directory.
+ * An immutable view of every user at one moment: the base index of the last full load (or
+ * compaction) with the changes applied since laid over it (change-overlay.ts). Indexed by every
+ * id that names a user and by every email of its login methods, ordered newest first. A user's
+ * identity is its SuperTokens id (its external id may come and go). Changes produce a new
+ * snapshot, so a request that holds one sees a consistent directory while reloads and change
+ * notices swap in others; a change costs O(k log d) for k users over an overlay of d.
  */
+import { BaseIndex, buildBaseIndex, roleGroup, tenantGroup } from './base-index.ts';
 import { BTree } from './btree.ts';
+import { ChangeOverlay } from './change-overlay.ts';
 import { conditionsOf, filterKey, type UserFilter } from './user-filter.ts';
-import { compareNewestFirst, compareStrings, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
+import { compareNewestFirst, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
 
 /** A page of the users a filter selects. */
 export interface UserPageQuery extends UserFilter {
@@ -31,74 +32,67 @@ export interface UserChanges {
   readonly deletedIds: readonly string[];
 }
 
-type Ordered = BTree<UserOrderKey, User>;
-
-interface Indexes {
-  /** SuperTokens id → user. */
-  readonly byId: BTree<string, User>;
-  /** Every id that names a user (see `userKeys`) → user. */
-  readonly byKey: BTree<string, User>;
-  /** Normalised email of any login method → its holders, oldest first. */
-  readonly byEmail: BTree<string, readonly User[]>;
-  /** Every user, in listing order. */
-  readonly ordered: Ordered;
-  /** Role (in any tenant) → its holders, in listing order. */
-  readonly byRole: ReadonlyMap<string, Ordered>;
-  /** Tenant → users with a login method in it, in listing order. */
-  readonly byTenant: ReadonlyMap<string, Ordered>;
-}
-
-interface MutableIndexes extends Indexes {
-  readonly byRole: Map<string, Ordered>;
-  readonly byTenant: Map<string, Ordered>;
-}
-
 /** How many filtered lists a snapshot remembers (each is rebuilt when first asked for again). */
 const FILTERED_MEMO_SIZE = 64;
+
+/** A group of users in listing order: the base's members not shadowed, merged with the overlay's. */
+interface Pool {
+  /** Positions into base.users, ascending; undefined: every base user. */
+  readonly base: Int32Array | undefined;
+  readonly overlay: BTree<UserOrderKey, User> | undefined;
+  readonly size: number;
+}
 
 export class UserSnapshot {
   /** The users a filter that no index answers alone selects, in listing order, computed when first asked for. */
   private readonly filtered = new Map<string, readonly User[]>();
 
   private constructor(
-    private readonly indexes: Indexes,
+    private readonly base: BaseIndex,
+    private readonly overlay: ChangeOverlay,
     readonly loadedAt: Date,
-  ) {
-    const { byId, byKey, byEmail, ordered, byRole, byTenant } = indexes;
-    for (const tree of [byId, byKey, byEmail, ordered, ...byRole.values(), ...byTenant.values()]) tree.freeze();
-  }
+  ) {}
 
   static empty(): UserSnapshot {
-    return UserSnapshot.fromUsers([], new Date(0));
+    return new UserSnapshot(BaseIndex.EMPTY, ChangeOverlay.EMPTY, new Date(0));
   }
 
+  /** Built at once: for small sets and tests. */
   static fromUsers(users: Iterable<User>, loadedAt = new Date()): UserSnapshot {
-    const latest = new Map<string, User>();
-    for (const user of users) latest.set(user.supertokensUserId, user);
-    const indexes = emptyIndexes();
-    for (const user of latest.values()) add(indexes, user);
-    return new UserSnapshot(indexes, loadedAt);
+    return new UserSnapshot(BaseIndex.of(users), ChangeOverlay.EMPTY, loadedAt);
+  }
+
+  /** Built in steps that let requests run between them: for full loads and compactions. */
+  static async build(users: Iterable<User>, loadedAt = new Date()): Promise<UserSnapshot> {
+    return new UserSnapshot(await buildBaseIndex(users), ChangeOverlay.EMPTY, loadedAt);
   }
 
   get size(): number {
-    return this.indexes.byId.size;
+    return this.base.users.length - this.overlay.parts.shadowed + this.overlay.parts.ordered.size;
+  }
+
+  /** How many users changed since the base was built: what a compaction would fold in. */
+  get changesSinceBuild(): number {
+    return this.overlay.size;
   }
 
   /** The user that any of its ids (see `userKeys`) names. */
   userNamedBy(id: string): User | undefined {
-    return this.indexes.byKey.get(id);
+    const changed = this.overlay.parts.byKey.get(id);
+    return changed === undefined ? this.base.byKey.get(id) : (changed ?? undefined);
   }
 
   /** The user whose own SuperTokens id this is (not one that merely answers to it, e.g. after linking). */
   getBySupertokensId(supertokensUserId: string): User | undefined {
-    return this.indexes.byId.get(supertokensUserId);
+    const changed = this.overlay.parts.users.get(supertokensUserId);
+    return changed === undefined ? this.base.ownUser(supertokensUserId) : (changed ?? undefined);
   }
 
   /** Every user named by any of these ids. */
   usersNamedBy(ids: Iterable<string>): User[] {
     const found = new Map<string, User>();
     for (const id of ids) {
-      const user = this.indexes.byKey.get(id);
+      const user = this.userNamedBy(id);
       if (user) found.set(user.supertokensUserId, user);
     }
     return [...found.values()];
@@ -106,29 +100,26 @@ export class UserSnapshot {
 
   /** Every user, in listing order. */
   all(): Iterable<User> {
-    return this.indexes.ordered.values();
+    return this.iterate(this.pool(undefined), undefined);
+  }
+
+  /** Every user a filter selects, in listing order (for streaming exports: one snapshot, nothing built whole). */
+  *users(filter: UserFilter = {}): Iterable<User> {
+    const { pool, tests } = this.plan(filter);
+    if (!pool) return;
+    for (const user of this.iterate(pool, undefined)) if (tests.every((test) => test(user))) yield user;
   }
 
   /** Every user holding this email, oldest first. */
   getByEmail(email: string): readonly User[] {
-    return this.indexes.byEmail.get(normalizeEmail(email)) ?? [];
+    const normalized = normalizeEmail(email);
+    return this.overlay.parts.byEmail.get(normalized) ?? this.base.holdersOf(normalized);
   }
 
   listUsers({ first, after, ...filter }: UserPageQuery): UserPage {
-    const conditions = conditionsOf(filter);
-    // Walk the smallest index some condition offers; test every condition it does not decide.
-    let best: { tree: Ordered; condition: (typeof conditions)[number] } | undefined;
-    for (const condition of conditions) {
-      if (!condition.index) continue;
-      const tree = this.indexes[condition.index.name].get(condition.index.group);
-      if (!tree) return pageOfArray([], first, after); // nobody is in that group
-      const smaller = !best || tree.size < best.tree.size || (tree.size === best.tree.size && !condition.needsTest);
-      if (smaller) best = { tree, condition };
-    }
-    const pool = best?.tree ?? this.indexes.ordered;
-    const decided = best && !best.condition.needsTest ? best.condition : undefined;
-    const tests = conditions.filter((condition) => condition !== decided).map((condition) => condition.test);
-    if (tests.length === 0) return pageOfTree(pool, first, after);
+    const { pool, tests } = this.plan(filter);
+    if (!pool) return pageOfArray([], first, after);
+    if (tests.length === 0) return this.pageOfPool(pool, first, after);
     return pageOfArray(this.matching(filter, pool, tests), first, after);
   }
 
@@ -139,52 +130,116 @@ export class UserSnapshot {
    */
   withChanges({ upserts, deletedIds }: UserChanges, loadedAt = this.loadedAt): UserSnapshot {
     if (upserts.length === 0 && deletedIds.length === 0) return this;
-    const { byId, byKey } = this.indexes;
     // The last version of a user in a change set wins.
     const latest = new Map(upserts.map((user) => [user.supertokensUserId, user]));
     const touched = new Set<string>();
-    for (const id of deletedIds) touched.add(byKey.get(id)?.supertokensUserId ?? id);
+    for (const id of deletedIds) touched.add(this.userNamedBy(id)?.supertokensUserId ?? id);
     for (const user of latest.values()) {
       touched.add(user.supertokensUserId);
-      for (const key of userKeys(user)) if (byId.has(key)) touched.add(key);
+      for (const key of userKeys(user)) if (this.getBySupertokensId(key)) touched.add(key);
     }
-
-    const next = cloneIndexes(this.indexes);
-    for (const id of touched) {
-      const old = next.byId.get(id);
-      if (old) remove(next, old);
-    }
-    for (const user of latest.values()) add(next, user);
-    return new UserSnapshot(next, loadedAt);
+    const overlay = this.overlay.with(this.base, touched, [...latest.values()], {
+      ownUser: (id) => this.getBySupertokensId(id),
+      userNamedBy: (key) => this.userNamedBy(key),
+      holdersOf: (email) => this.getByEmail(email),
+    });
+    return new UserSnapshot(this.base, overlay, loadedAt);
   }
 
-  private matching(filter: UserFilter, pool: Ordered, tests: ReadonlyArray<(user: User) => boolean>): readonly User[] {
+  /** Which pool to walk (the smallest index some condition offers), and the conditions it does not decide. */
+  private plan(filter: UserFilter): { pool: Pool | undefined; tests: Array<(user: User) => boolean> } {
+    const conditions = conditionsOf(filter);
+    let best: { pool: Pool; condition: (typeof conditions)[number] } | undefined;
+    for (const condition of conditions) {
+      if (!condition.index) continue;
+      const group = condition.index.name === 'byRole' ? roleGroup(condition.index.group) : tenantGroup(condition.index.group);
+      const pool = this.pool(group);
+      if (pool.size === 0) return { pool: undefined, tests: [] }; // nobody is in that group
+      const smaller = !best || pool.size < best.pool.size || (pool.size === best.pool.size && !condition.needsTest);
+      if (smaller) best = { pool, condition };
+    }
+    const decided = best && !best.condition.needsTest ? best.condition : undefined;
+    return {
+      pool: best?.pool ?? this.pool(undefined),
+      tests: conditions.filter((condition) => condition !== decided).map((condition) => condition.test),
+    };
+  }
+
+  /** A group's members (or everyone, for `undefined`), as base positions and overlay tree. */
+  private pool(group: string | undefined): Pool {
+    const { parts } = this.overlay;
+    if (group === undefined) return { base: undefined, overlay: parts.ordered, size: this.size };
+    const base = this.base.groups.get(group);
+    const overlay = parts.groups.get(group);
+    const size = (base?.length ?? 0) - (parts.shadowedInGroup.get(group) ?? 0) + (overlay?.size ?? 0);
+    return { base, overlay, size };
+  }
+
+  /** The pool's users strictly after `after`, in listing order: base members not shadowed, merged with the overlay's. */
+  private *iterate(pool: Pool, after: UserOrderKey | undefined): Generator<User> {
+    const { users } = this.base;
+    const shadowed = this.overlay.parts.users;
+    const positions = pool.base;
+    let i = after === undefined ? 0 : positions ? this.base.memberIndexAfter(positions, after) : this.base.positionAfter(after);
+    const end = positions ? positions.length : users.length;
+    const overlay = pool.overlay && pool.overlay.size > 0 ? pool.overlay.entries(after) : undefined;
+    let next = overlay?.next();
+    if (next && !next.done && after !== undefined && compareNewestFirst(next.value[0], after) === 0) next = overlay!.next(); // strictly after
+    const checkShadow = shadowed.size > 0;
+    for (;;) {
+      let fromBase: User | undefined;
+      while (i < end) {
+        const candidate = users[positions ? positions[i]! : i]!;
+        if (!checkShadow || !shadowed.has(candidate.supertokensUserId)) {
+          fromBase = candidate;
+          break;
+        }
+        i++;
+      }
+      const fromOverlay = next && !next.done ? next.value[1] : undefined;
+      if (fromBase === undefined && fromOverlay === undefined) return;
+      if (fromOverlay === undefined || (fromBase !== undefined && compareNewestFirst(fromBase, fromOverlay) < 0)) {
+        i++;
+        yield fromBase!;
+      } else {
+        next = overlay!.next();
+        yield fromOverlay;
+      }
+    }
+  }
+
+  private pageOfPool(pool: Pool, first: number, after: UserOrderKey | undefined): UserPage {
+    const users: User[] = [];
+    let hasNextPage = false;
+    for (const user of this.iterate(pool, after)) {
+      if (users.length === first) {
+        hasNextPage = true;
+        break;
+      }
+      users.push(user);
+    }
+    let hasPreviousPage = false;
+    if (after !== undefined) {
+      // Someone in the pool comes at or before the cursor's position.
+      for (const user of this.iterate(pool, undefined)) {
+        hasPreviousPage = compareNewestFirst(user, after) <= 0;
+        break;
+      }
+    }
+    return { users, totalCount: pool.size, hasNextPage, hasPreviousPage };
+  }
+
+  private matching(filter: UserFilter, pool: Pool, tests: ReadonlyArray<(user: User) => boolean>): readonly User[] {
     const key = filterKey(filter);
     let users = this.filtered.get(key);
     if (!users) {
-      users = [];
-      for (const user of pool.values()) if (tests.every((test) => test(user))) (users as User[]).push(user);
+      const found: User[] = [];
+      for (const user of this.iterate(pool, undefined)) if (tests.every((test) => test(user))) found.push(user);
       if (this.filtered.size >= FILTERED_MEMO_SIZE) this.filtered.delete(this.filtered.keys().next().value!);
-      this.filtered.set(key, users);
+      this.filtered.set(key, (users = found));
     }
     return users;
   }
-}
-
-function pageOfTree(pool: Ordered, first: number, after: UserOrderKey | undefined): UserPage {
-  const users: User[] = [];
-  let hasNextPage = false;
-  for (const [key, user] of pool.entries(after)) {
-    if (after !== undefined && compareNewestFirst(key, after) === 0) continue; // strictly after
-    if (users.length === first) {
-      hasNextPage = true;
-      break;
-    }
-    users.push(user);
-  }
-  const min = pool.minKey();
-  const hasPreviousPage = after !== undefined && min !== undefined && compareNewestFirst(min, after) <= 0;
-  return { users, totalCount: pool.size, hasNextPage, hasPreviousPage };
 }
 
 function pageOfArray(pool: readonly User[], first: number, after: UserOrderKey | undefined): UserPage {
@@ -204,90 +259,4 @@ function pageOfArray(pool: readonly User[], first: number, after: UserOrderKey |
     hasNextPage: start + first < pool.length,
     hasPreviousPage: start > 0,
   };
-}
-
-function emptyIndexes(): MutableIndexes {
-  return {
-    byId: new BTree<string, User>(undefined, compareStrings),
-    byKey: new BTree<string, User>(undefined, compareStrings),
-    byEmail: new BTree<string, readonly User[]>(undefined, compareStrings),
-    ordered: new BTree<UserOrderKey, User>(undefined, compareNewestFirst),
-    byRole: new Map(),
-    byTenant: new Map(),
-  };
-}
-
-/** O(1) per tree: nodes are shared until written. Grouped trees are cloned when first written. */
-function cloneIndexes(indexes: Indexes): MutableIndexes {
-  return {
-    byId: indexes.byId.clone(),
-    byKey: indexes.byKey.clone(),
-    byEmail: indexes.byEmail.clone(),
-    ordered: indexes.ordered.clone(),
-    byRole: new Map(indexes.byRole),
-    byTenant: new Map(indexes.byTenant),
-  };
-}
-
-const orderKey = (user: User): UserOrderKey => ({ timeJoined: user.timeJoined, id: user.id });
-const emailsOf = (user: User) => new Set(user.emails.map(normalizeEmail));
-
-function add(indexes: MutableIndexes, user: User): void {
-  indexes.byId.set(user.supertokensUserId, user);
-  for (const key of userKeys(user)) {
-    // A key that is another user's own id or SuperTokens id stays theirs: after an unlink the
-    // change set may hold the unlinked user while the user it left still lists it, until that
-    // one is refreshed too.
-    const holder = indexes.byKey.get(key);
-    const ownedByOther =
-      holder !== undefined &&
-      holder.supertokensUserId !== user.supertokensUserId &&
-      (holder.id === key || holder.supertokensUserId === key);
-    if (!ownedByOther) indexes.byKey.set(key, user);
-  }
-  for (const email of emailsOf(user)) indexes.byEmail.set(email, insertOldestFirst(indexes.byEmail.get(email) ?? [], user));
-  indexes.ordered.set(orderKey(user), user);
-  for (const role of user.roles) writable(indexes.byRole, role).set(orderKey(user), user);
-  for (const tenantId of user.tenantIds) writable(indexes.byTenant, tenantId).set(orderKey(user), user);
-}
-
-function remove(indexes: MutableIndexes, user: User): void {
-  indexes.byId.delete(user.supertokensUserId);
-  for (const key of userKeys(user)) {
-    if (indexes.byKey.get(key)?.supertokensUserId === user.supertokensUserId) indexes.byKey.delete(key);
-  }
-  for (const email of emailsOf(user)) {
-    const holders = (indexes.byEmail.get(email) ?? []).filter((holder) => holder.supertokensUserId !== user.supertokensUserId);
-    if (holders.length > 0) indexes.byEmail.set(email, holders);
-    else indexes.byEmail.delete(email);
-  }
-  indexes.ordered.delete(orderKey(user));
-  for (const [groups, names] of [
-    [indexes.byRole, user.roles],
-    [indexes.byTenant, user.tenantIds],
-  ] as const) {
-    for (const name of names) {
-      const tree = writable(groups, name);
-      tree.delete(orderKey(user));
-      if (tree.size === 0) groups.delete(name);
-    }
-  }
-}
-
-/** The group's tree, writable in this change set (a frozen snapshot's is cloned once). */
-function writable(groups: Map<string, Ordered>, name: string): Ordered {
-  let tree = groups.get(name);
-  if (!tree) tree = new BTree<UserOrderKey, User>(undefined, compareNewestFirst);
-  else if (tree.isFrozen) tree = tree.clone();
-  else return tree;
-  groups.set(name, tree);
-  return tree;
-}
-
-function insertOldestFirst(holders: readonly User[], user: User): User[] {
-  const next = holders.filter((holder) => holder.supertokensUserId !== user.supertokensUserId);
-  let at = next.length;
-  while (at > 0 && compareNewestFirst(next[at - 1]!, user) < 0) at--; // the one before is newer
-  next.splice(at, 0, user);
-  return next;
 }

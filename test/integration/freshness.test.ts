@@ -240,7 +240,7 @@ describe('bulk writes', () => {
     expect(payloads.length).toBe(Math.ceil((600 * 39) / 6000));
     expect(new Set(payloads.flatMap((payload) => payload.i))).toEqual(new Set(ids));
     await server.service.freshness!.settled();
-    const reReads = server.statements.slice(before).filter((s) => s.includes('user_full_view')).length;
+    const reReads = server.statements.slice(before).filter((s) => s.includes('usergraph_login_methods')).length;
     expect(reReads).toBeGreaterThanOrEqual(1);
     expect(reReads).toBeLessThanOrEqual(payloads.length);
   });

@@ -45,7 +45,7 @@ describe('operation limits (GraphQL Armor), each with its code', () => {
   it('does not run an operation it refuses', async ({ server: strict }) => {
     const before = strict.statements.length;
     await strict.execute(`{ a: user(id: "x1") { id } b: user(id: "x2") { id } c: user(id: "x3") { id } d: user(id: "x4") { id } }`);
-    expect(strict.viewQueries(before)).toBe(0);
+    expect(strict.userReads(before)).toBe(0);
   });
 });
 
@@ -211,15 +211,15 @@ describe('unexpected errors', () => {
   it('are masked, without SQL or stack, even when the process runs in development mode', async ({ server: strict, database }) => {
     const previous = process.env.NODE_ENV;
     process.env.NODE_ENV = 'development'; // what yoga itself would read to turn on its dev mode
-    await sql`ALTER VIEW user_full_view RENAME TO user_full_view_hidden`.execute(database.db);
+    await sql`ALTER VIEW usergraph_login_methods RENAME TO usergraph_login_methods_hidden`.execute(database.db);
     try {
       const response = await strict.execute('{ user(id: "not-in-the-directory") { id } }');
       expect(response.errors).toHaveLength(1);
       expect(response.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      expect(JSON.stringify(response)).not.toMatch(/user_full_view|relation|select|stack|\.ts:\d/i);
+      expect(JSON.stringify(response)).not.toMatch(/usergraph_login_methods|relation|select|stack|\.ts:\d/i);
       expect(strict.logs.some((line) => line.msg === 'unexpected error (masked in the response)')).toBe(true);
     } finally {
-      await sql`ALTER VIEW user_full_view_hidden RENAME TO user_full_view`.execute(database.db);
+      await sql`ALTER VIEW usergraph_login_methods_hidden RENAME TO usergraph_login_methods`.execute(database.db);
       process.env.NODE_ENV = previous;
     }
   });

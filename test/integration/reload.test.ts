@@ -35,7 +35,7 @@ describe('the @admin rule', () => {
     const response = await server.execute(RELOAD, {}, headers);
     expect(errorCodes(response)).toEqual([code]);
     expect(response.data ?? null).toBeNull();
-    expect(server.viewQueries(before)).toBe(0);
+    expect(server.userReads(before)).toBe(0);
   });
 
   it('lets the admin key through', async ({ server }) => {
@@ -70,15 +70,15 @@ describe('reloadUsers', () => {
   it('keeps serving the previous directory when a reload fails, and says so without leaking SQL', async ({ server, database }) => {
     const before = await totalCount(server);
     await signUpEmailPassword(database.db, { email: 'during-outage@example.com' });
-    await sql`ALTER VIEW user_full_view RENAME TO user_full_view_gone`.execute(database.db);
+    await sql`ALTER VIEW usergraph_login_methods RENAME TO usergraph_login_methods_gone`.execute(database.db);
     try {
       const response = await server.execute(RELOAD, {}, asAdmin);
       expect(errorCodes(response)).toEqual(['RELOAD_FAILED']);
-      expect(JSON.stringify(response)).not.toMatch(/relation|user_full_view|select/i);
+      expect(JSON.stringify(response)).not.toMatch(/relation|usergraph_login_methods|select/i);
       expect(await totalCount(server)).toBe(before);
       expect(server.logs.some((line) => line.msg?.includes('reload failed'))).toBe(true);
     } finally {
-      await sql`ALTER VIEW user_full_view_gone RENAME TO user_full_view`.execute(database.db);
+      await sql`ALTER VIEW usergraph_login_methods_gone RENAME TO usergraph_login_methods`.execute(database.db);
     }
     expect(expectData(await server.execute(RELOAD, {}, asAdmin)).reloadUsers.count).toBe(before + 1);
   });
@@ -86,17 +86,17 @@ describe('reloadUsers', () => {
 
 describe('unexpected errors', () => {
   it('are masked in the response and logged in full', async ({ server, database }) => {
-    await sql`ALTER VIEW user_full_view RENAME TO user_full_view_hidden`.execute(database.db);
+    await sql`ALTER VIEW usergraph_login_methods RENAME TO usergraph_login_methods_hidden`.execute(database.db);
     try {
       const response = await server.execute('{ user(id: "not-in-the-directory") { id } }');
       expect(response.data).toEqual({ user: null });
       expect(response.errors).toEqual([
         expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
       ]);
-      expect(JSON.stringify(response)).not.toMatch(/user_full_view|relation|stack/i);
-      expect(server.logs.some((line) => line.msg?.includes('masked') && JSON.stringify(line).includes('user_full_view'))).toBe(true);
+      expect(JSON.stringify(response)).not.toMatch(/usergraph_login_methods|relation|stack/i);
+      expect(server.logs.some((line) => line.msg?.includes('masked') && JSON.stringify(line).includes('usergraph_login_methods'))).toBe(true);
     } finally {
-      await sql`ALTER VIEW user_full_view_hidden RENAME TO user_full_view`.execute(database.db);
+      await sql`ALTER VIEW usergraph_login_methods_hidden RENAME TO usergraph_login_methods`.execute(database.db);
     }
   });
 });

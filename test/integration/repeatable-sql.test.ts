@@ -20,6 +20,7 @@ const FILES = [
   'sql/multitenant/user_full_view.sql',
   'sql/multitenant/usergraph_user_ids_by_email.sql',
   'sql/multitenant/usergraph_user_ids_by_key.sql',
+  'sql/multitenant/usergraph_user_parts.sql',
 ];
 
 /** The view's oid: a new one each time it is created. */

@@ -51,7 +51,7 @@ async function definitions(db: Kysely<any>): Promise<Definition[]> {
 const databases: TestDatabase[] = [];
 afterAll(async () => {
   for (const database of databases) await database.drop();
-});
+}, 60_000);
 
 describe.each(Object.entries(LAYOUTS))('on %s', (layout, createTables) => {
   it('PostgreSQL stores the definitions committed for it', async () => {

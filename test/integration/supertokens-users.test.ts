@@ -254,7 +254,7 @@ describe('lookups of loaded users', () => {
       i: [{ id: ID.sharedOlder }, { id: ID.sharedNewer }],
     });
     expect(response.extensions?.directory).toEqual({ cacheHits: 8, databaseLookups: 0, databaseQueries: 0 });
-    expect(server.viewQueries(before)).toBe(0);
+    expect(server.userReads(before)).toBe(0);
   });
 });
 
@@ -295,6 +295,6 @@ describe('lookups that miss the directory', () => {
       b: userByEmail(email: "late.g@example.com") { ${fields} }
     }`);
     expect(expectData(response)).toEqual({ a: expected, b: expected });
-    expect(server.viewQueries(before)).toBe(2);
+    expect(server.userReads(before)).toBe(2);
   });
 });

@@ -41,3 +41,26 @@ export function domainUser(id: string, timeJoined: number, overrides: Partial<Us
     ...overrides,
   };
 }
+
+/** Every field a User serves, as a plain object: what toEqual can compare, whatever class holds the user. */
+export function plainUser(user: User): User {
+  return {
+    id: user.id,
+    supertokensUserId: user.supertokensUserId,
+    isPrimaryUser: user.isPrimaryUser,
+    email: user.email,
+    emails: [...user.emails],
+    phoneNumbers: [...user.phoneNumbers],
+    thirdParty: user.thirdParty.map((identity) => ({ ...identity })),
+    loginMethods: user.loginMethods.map((method) => ({ ...method, thirdParty: method.thirdParty && { ...method.thirdParty }, tenantIds: [...method.tenantIds] })),
+    tenantIds: [...user.tenantIds],
+    timeJoined: user.timeJoined,
+    lastActive: user.lastActive,
+    roles: [...user.roles],
+    rolesByTenant: user.rolesByTenant.map((entry) => ({ tenantId: entry.tenantId, roles: [...entry.roles] })),
+    permissions: [...user.permissions],
+    permissionsByTenant: user.permissionsByTenant.map((entry) => ({ tenantId: entry.tenantId, permissions: [...entry.permissions] })),
+    metadata: user.metadata,
+    version: user.version,
+  };
+}

@@ -36,7 +36,7 @@ export interface TestServer {
   /** Every log line written so far, parsed. */
   readonly logs: Array<Record<string, any>>;
   /** How many statements read user_full_view since `since` (an index into `statements`). */
-  viewQueries(since?: number): number;
+  userReads(since?: number): number;
   /** POSTs a query; as the reader key unless `headers` are given (`{}`: anonymous). */
   execute<TData = any>(
     query: string,
@@ -89,7 +89,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     service,
     statements,
     logs,
-    viewQueries: (since = 0) => statements.slice(since).filter((sql) => sql.includes('user_full_view')).length,
+    userReads: (since = 0) => statements.slice(since).filter((sql) => sql.includes('usergraph_login_methods')).length,
     fetch: send,
     async execute(query, variables, headers = asReader) {
       const response = await send('/graphql', {

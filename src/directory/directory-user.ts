@@ -1,0 +1,229 @@
+/**
+ * The directory's own User: compact, because a million of them are held at once. What most users
+ * share is shared, not copied: the grants of the same roles in the same tenants (one RoleGrants
+ * object for every user holding them), the same tenant lists, recipe, tenant, role and provider
+ * names. A user with one login method (most users) keeps that method's few own fields on itself;
+ * `loginMethods`, `emails`, `phoneNumbers` and `thirdParty` are derived when read. The version is
+ * computed when asked for (change events and drift checks), never stored.
+ */
+import { createHash } from 'node:crypto';
+import type { LoginMethod, TenantPermissions, TenantRoles, ThirdPartyIdentity, User } from './user.ts';
+import { compareStrings, distinctSorted } from './user.ts';
+
+/** What a user's roles grant; one object for every user with the same roles in the same tenants. */
+export interface RoleGrants {
+  readonly roles: readonly string[];
+  readonly rolesByTenant: readonly TenantRoles[];
+  readonly permissions: readonly string[];
+  readonly permissionsByTenant: readonly TenantPermissions[];
+}
+
+export const NO_GRANTS: RoleGrants = Object.freeze({
+  roles: Object.freeze([]),
+  rolesByTenant: Object.freeze([]),
+  permissions: Object.freeze([]),
+  permissionsByTenant: Object.freeze([]),
+});
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Recipes a single-method user names by number (in its flag bits); any other keeps its method whole. */
+const RECIPES = ['emailpassword', 'thirdparty', 'passwordless', 'webauthn'] as const;
+const PRIMARY = 1;
+const VERIFIED = 2;
+/** The single method's recipe, as 1 + its index in RECIPES, in the bits from here on. */
+const RECIPE_SHIFT = 2;
+
+export interface DirectoryUserFields {
+  readonly id: string;
+  readonly supertokensUserId: string;
+  readonly isPrimaryUser: boolean;
+  readonly email: string | null;
+  readonly timeJoined: number;
+  readonly lastActive: number | null;
+  readonly tenantIds: readonly string[];
+  readonly grants: RoleGrants;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/** The one login method of a user that has one: only what it does not share with its user. */
+export interface SingleMethod {
+  readonly recipeId: string;
+  readonly phoneNumber: string | null;
+  readonly thirdParty: ThirdPartyIdentity | null;
+  readonly verified: boolean;
+}
+
+export class DirectoryUser implements User {
+  readonly id: string;
+  readonly supertokensUserId: string;
+  readonly email: string | null;
+  readonly timeJoined: number;
+  readonly lastActive: number | null;
+  readonly tenantIds: readonly string[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly #grants: RoleGrants;
+  /** PRIMARY, and for a single-method user VERIFIED and its recipe (see RECIPE_SHIFT); 0 recipe: `#extra` holds every method. */
+  readonly #bits: number;
+  /** A single method's phone number or third-party identity (or null); every login method of anyone else. */
+  readonly #extra: string | ThirdPartyIdentity | readonly LoginMethod[] | null;
+
+  private constructor(fields: DirectoryUserFields, bits: number, extra: string | ThirdPartyIdentity | readonly LoginMethod[] | null) {
+    this.id = fields.id;
+    this.supertokensUserId = fields.supertokensUserId;
+    this.email = fields.email;
+    this.timeJoined = fields.timeJoined;
+    this.lastActive = fields.lastActive;
+    this.tenantIds = fields.tenantIds;
+    this.metadata = isEmpty(fields.metadata) ? NO_METADATA : fields.metadata;
+    this.#grants = fields.grants;
+    this.#bits = bits | (fields.isPrimaryUser ? PRIMARY : 0);
+    this.#extra = extra;
+    Object.freeze(this);
+  }
+
+  /**
+   * A user with one login method, its own: that method is its SuperTokens id, its id as the SDK
+   * shows it, its email, its tenants and its time.
+   */
+  static single(fields: DirectoryUserFields, method: SingleMethod): DirectoryUser {
+    const recipe = RECIPES.indexOf(method.recipeId as (typeof RECIPES)[number]);
+    if (recipe < 0 || (method.phoneNumber !== null && method.thirdParty !== null)) {
+      return DirectoryUser.linked(fields, [
+        {
+          recipeId: method.recipeId,
+          recipeUserId: fields.id,
+          supertokensUserId: fields.supertokensUserId,
+          email: fields.email,
+          phoneNumber: method.phoneNumber,
+          thirdParty: method.thirdParty,
+          tenantIds: fields.tenantIds,
+          timeJoined: fields.timeJoined,
+          verified: method.verified,
+        },
+      ]);
+    }
+    return new DirectoryUser(fields, ((recipe + 1) << RECIPE_SHIFT) | (method.verified ? VERIFIED : 0), method.thirdParty ?? method.phoneNumber);
+  }
+
+  /** A user with several login methods (earliest first), or one that is not its own. */
+  static linked(fields: DirectoryUserFields, loginMethods: readonly LoginMethod[]): DirectoryUser {
+    return new DirectoryUser(fields, 0, Object.freeze([...loginMethods]));
+  }
+
+  get isPrimaryUser(): boolean {
+    return (this.#bits & PRIMARY) !== 0;
+  }
+
+  get loginMethods(): readonly LoginMethod[] {
+    const recipe = this.#bits >>> RECIPE_SHIFT;
+    if (recipe === 0) return this.#extra as readonly LoginMethod[];
+    return [
+      {
+        recipeId: RECIPES[recipe - 1]!,
+        recipeUserId: this.id,
+        supertokensUserId: this.supertokensUserId,
+        email: this.email,
+        phoneNumber: this.#phoneNumber(),
+        thirdParty: this.#thirdParty(),
+        tenantIds: this.tenantIds,
+        timeJoined: this.timeJoined,
+        verified: (this.#bits & VERIFIED) !== 0,
+      },
+    ];
+  }
+
+  get emails(): readonly string[] {
+    if (this.#bits >>> RECIPE_SHIFT !== 0) return this.email === null ? NO_STRINGS : [this.email];
+    return distinctSorted((this.#extra as readonly LoginMethod[]).flatMap((method) => (method.email === null ? [] : [method.email])));
+  }
+
+  get phoneNumbers(): readonly string[] {
+    if (this.#bits >>> RECIPE_SHIFT !== 0) {
+      const phone = this.#phoneNumber();
+      return phone === null ? NO_STRINGS : [phone];
+    }
+    return distinctSorted((this.#extra as readonly LoginMethod[]).flatMap((method) => (method.phoneNumber === null ? [] : [method.phoneNumber])));
+  }
+
+  get thirdParty(): readonly ThirdPartyIdentity[] {
+    if (this.#bits >>> RECIPE_SHIFT !== 0) {
+      const identity = this.#thirdParty();
+      return identity === null ? [] : [identity];
+    }
+    return distinctThirdParty(this.#extra as readonly LoginMethod[]);
+  }
+
+  get roles(): readonly string[] {
+    return this.#grants.roles;
+  }
+
+  get rolesByTenant(): readonly TenantRoles[] {
+    return this.#grants.rolesByTenant;
+  }
+
+  get permissions(): readonly string[] {
+    return this.#grants.permissions;
+  }
+
+  get permissionsByTenant(): readonly TenantPermissions[] {
+    return this.#grants.permissionsByTenant;
+  }
+
+  /** A hash of everything the directory serves of this user: equal users, equal versions. */
+  get version(): string {
+    return userVersion(this);
+  }
+
+  #phoneNumber(): string | null {
+    return typeof this.#extra === 'string' ? this.#extra : null;
+  }
+
+  #thirdParty(): ThirdPartyIdentity | null {
+    const extra = this.#extra;
+    return extra !== null && typeof extra === 'object' && !Array.isArray(extra) ? (extra as ThirdPartyIdentity) : null;
+  }
+}
+
+function isEmpty(object: object): boolean {
+  for (const _key in object) return false;
+  return true;
+}
+
+/** md5 of the user as served, in a fixed field order: the same for a directory user and a plain one. */
+export function userVersion(user: Omit<User, 'version'>): string {
+  const served = [
+    user.id,
+    user.supertokensUserId,
+    user.isPrimaryUser,
+    user.email,
+    user.emails,
+    user.phoneNumbers,
+    user.thirdParty.map(({ id, userId }) => [id, userId]),
+    user.loginMethods.map((method) => [
+      method.recipeId,
+      method.recipeUserId,
+      method.supertokensUserId,
+      method.email,
+      method.phoneNumber,
+      method.thirdParty && [method.thirdParty.id, method.thirdParty.userId],
+      method.tenantIds,
+      method.timeJoined,
+      method.verified,
+    ]),
+    user.tenantIds,
+    user.timeJoined,
+    user.lastActive,
+    user.rolesByTenant.map(({ tenantId, roles }) => [tenantId, roles]),
+    user.permissionsByTenant.map(({ tenantId, permissions }) => [tenantId, permissions]),
+    user.metadata,
+  ];
+  return createHash('md5').update(JSON.stringify(served)).digest('hex');
+}
+
+function distinctThirdParty(methods: readonly LoginMethod[]): ThirdPartyIdentity[] {
+  const byKey = new Map<string, ThirdPartyIdentity>();
+  for (const { thirdParty } of methods) if (thirdParty) byKey.set(`${thirdParty.id}\u0000${thirdParty.userId}`, thirdParty);
+  return [...byKey.values()].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.userId, b.userId));
+}

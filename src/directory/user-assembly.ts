@@ -1,0 +1,325 @@
+/**
+ * What a user IS, decided once: a user is assembled here from the parts the database keeps apart
+ * (the data layer reads them, see sql/<layout>/usergraph_user_parts.sql), for the full load and
+ * for lookups alike. user_full_view says the same in SQL for people;
+ * test/integration/user-assembly.test.ts checks that the two agree.
+ *
+ * The rules, as SuperTokens' getUser applies them:
+ * - a user is a primary user (or an unlinked recipe user) with every recipe user linked to it
+ *   that still has its recipe row; none left: no user;
+ * - its id is its external id when it has an id mapping; metadata and roles are filed under that
+ *   id, activity under the SuperTokens id;
+ * - a login method's tenants are core 12's recipe_user_tenants rows when it has any, else
+ *   all_auth_recipe_users'; it is verified when it has no email (a phone number) or when its email
+ *   is verified under its recipe user's external id (or SuperTokens id);
+ * - login methods are listed earliest first (then by SuperTokens id, bytewise); the user's email
+ *   is the first of theirs that has one; it joined when the earliest did.
+ *
+ * Rows that cannot be part of a user (no id, a time that is not a time, metadata that is not a
+ * JSON object) are logged with the user id, never the email, and skipped or repaired.
+ */
+import type { Logger } from '../logger.ts';
+import { DirectoryUser, NO_GRANTS, type RoleGrants } from './directory-user.ts';
+import { compareStrings, type LoginMethod, type ThirdPartyIdentity, type User } from './user.ts';
+
+/** One recipe user as usergraph_login_methods gives it; the recipe's fields are null when its recipe row is gone. */
+export interface LoginMethodPart {
+  readonly userKey: string;
+  readonly recipeUserKey: string;
+  readonly recipeId: string;
+  readonly isLinked: boolean;
+  readonly externalUserId: string | null;
+  readonly email: string | null;
+  readonly phoneNumber: string | null;
+  readonly thirdPartyId: string | null;
+  readonly thirdPartyUserId: string | null;
+  /** Epoch milliseconds as the database gives BIGINT (text), or null when the recipe row is gone. */
+  readonly timeJoined: string | null;
+}
+
+/** Metadata nested deeper than this is refused (served as {}): answering it would overflow the serializer's stack. */
+const MAX_METADATA_DEPTH = 1_000;
+
+export class UserAssembly {
+  private readonly permissionsOf = new Map<string, string[]>();
+  private readonly lastActive = new Map<string, string | null>();
+  private readonly metadata = new Map<string, string>();
+  /** User key → its {tenant, role} pairs, each as `tenant\u0000role`. */
+  private readonly roles = new Map<string, string | string[]>();
+  private readonly verified = new Set<string>();
+  /** Recipe user → its one tenant from all_auth_recipe_users (most recipe users), or its tenants and where they came from. */
+  private readonly tenants = new Map<string, string | { preferred: boolean; ids: string[] }>();
+  /** Interned: every user holding the same roles in the same tenants shares one RoleGrants. */
+  private readonly grants = new Map<string, RoleGrants>();
+  /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles). */
+  private readonly tenantLists = new Map<string, readonly string[]>();
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly logger: Logger) {}
+
+  addRolePermission(role: string, permission: string): void {
+    const permissions = this.permissionsOf.get(role);
+    if (permissions) permissions.push(this.name(permission));
+    else this.permissionsOf.set(role, [this.name(permission)]);
+  }
+
+  addLastActive(userKey: string, time: string | null): void {
+    this.lastActive.set(trimKey(userKey), time);
+  }
+
+  addMetadata(userKey: string, text: string | null): void {
+    if (text !== null) this.metadata.set(userKey, text);
+  }
+
+  addRole(userKey: string, tenantId: string, role: string): void {
+    const pair = `${tenantId}\u0000${role}`;
+    const pairs = this.roles.get(userKey);
+    if (pairs === undefined) this.roles.set(userKey, pair);
+    else if (typeof pairs === 'string') this.roles.set(userKey, [pairs, pair]);
+    else pairs.push(pair);
+  }
+
+  addVerifiedEmail(userKey: string, email: string): void {
+    this.verified.add(`${userKey}\u0000${email}`);
+  }
+
+  addTenant(recipeUserKey: string, tenantId: string, preferred: boolean): void {
+    const key = trimKey(recipeUserKey);
+    const name = this.name(tenantId);
+    const tenants = this.tenants.get(key);
+    if (tenants === undefined) this.tenants.set(key, preferred ? { preferred, ids: [name] } : name);
+    else if (typeof tenants === 'string') this.tenants.set(key, preferred ? { preferred, ids: [name] } : { preferred, ids: [tenants, name] });
+    else if (preferred && !tenants.preferred) this.tenants.set(key, { preferred, ids: [name] });
+    else if (preferred === tenants.preferred) tenants.ids.push(name);
+  }
+
+  /** A recipe user's tenants: distinct, sorted, and one array for every equal list. */
+  private tenantsOf(recipeUserKey: string): readonly string[] {
+    const tenants = this.tenants.get(recipeUserKey);
+    if (tenants === undefined) return this.tenantList([]);
+    return typeof tenants === 'string' ? this.singleTenant(tenants) : this.tenantList(tenants.ids);
+  }
+
+  /** The user these recipe users (every row of one user key) make, or null when they make none. */
+  assemble(parts: readonly LoginMethodPart[]): User | null {
+    const first = parts[0];
+    if (!first) return null;
+    const supertokensUserId = trimKey(first.userKey);
+    if (supertokensUserId === '') {
+      this.logger.warn('skipped a user row without a user id');
+      return null;
+    }
+    // Most users: one recipe user, its own, with its recipe row. Nothing to sort or merge.
+    if (parts.length === 1 && trimKey(first.recipeUserKey) === supertokensUserId) {
+      const timeJoined = parseEpochMs(first.timeJoined);
+      if (timeJoined !== null && typeof first.recipeId === 'string') return this.singleMethodUser(first, supertokensUserId, timeJoined);
+    }
+
+    let ownRow: LoginMethodPart | undefined;
+    let isPrimaryUser = false;
+    const methods: LoginMethod[] = [];
+    for (const part of parts) {
+      const recipeUserKey = trimKey(part.recipeUserKey);
+      if (recipeUserKey === supertokensUserId) ownRow = part;
+      if (part.timeJoined === null) continue; // its recipe row is gone: not a login method
+      const method = this.loginMethod(part, recipeUserKey);
+      if (!method) {
+        this.logger.warn({ userId: supertokensUserId }, 'skipped a login method the database did not shape as expected');
+        continue;
+      }
+      methods.push(method);
+      if (part.isLinked) isPrimaryUser = true;
+    }
+    // The user's own row anchors it (core keeps it while anything is linked to it).
+    if (!ownRow) return null;
+    if (methods.length === 0) {
+      if (parts.some((part) => part.timeJoined !== null)) this.logger.warn({ userId: supertokensUserId }, 'skipped a user row without login methods');
+      return null;
+    }
+    methods.sort((a, b) => a.timeJoined - b.timeJoined || compareStrings(a.supertokensUserId, b.supertokensUserId));
+
+    const id = nonEmpty(ownRow.externalUserId) ?? supertokensUserId;
+    return DirectoryUser.linked(
+      {
+        id,
+        supertokensUserId,
+        isPrimaryUser,
+        email: methods.find((method) => method.email !== null)?.email ?? null,
+        timeJoined: methods[0]!.timeJoined,
+        lastActive: this.lastActiveOf(supertokensUserId),
+        tenantIds: methods.length === 1 ? methods[0]!.tenantIds : this.tenantList(methods.flatMap((method) => method.tenantIds)),
+        grants: this.grantsOf(id),
+        metadata: this.metadataOf(id, supertokensUserId),
+      },
+      methods,
+    );
+  }
+
+  /** The common case, without the intermediate LoginMethod: a user whose only login method is its own. */
+  private singleMethodUser(part: LoginMethodPart, supertokensUserId: string, timeJoined: number): User {
+    const id = nonEmpty(part.externalUserId) ?? supertokensUserId;
+    return DirectoryUser.single(
+      {
+        id,
+        supertokensUserId,
+        isPrimaryUser: part.isLinked,
+        email: part.email,
+        timeJoined,
+        lastActive: this.lastActiveOf(supertokensUserId),
+        tenantIds: this.tenantsOf(supertokensUserId),
+        grants: this.grantsOf(id),
+        metadata: this.metadataOf(id, supertokensUserId),
+      },
+      {
+        recipeId: this.name(part.recipeId),
+        phoneNumber: part.phoneNumber,
+        thirdParty: this.thirdPartyOf(part),
+        verified: part.email === null || this.verified.has(`${id}\u0000${part.email}`),
+      },
+    );
+  }
+
+  private lastActiveOf(supertokensUserId: string): number | null {
+    const text = this.lastActive.get(supertokensUserId);
+    return text == null ? null : parseEpochMs(text);
+  }
+
+  private thirdPartyOf(part: LoginMethodPart): ThirdPartyIdentity | null {
+    return part.thirdPartyId !== null && part.thirdPartyUserId !== null
+      ? Object.freeze({ id: this.name(part.thirdPartyId), userId: part.thirdPartyUserId })
+      : null;
+  }
+
+  private loginMethod(part: LoginMethodPart, supertokensUserId: string): LoginMethod | null {
+    const timeJoined = parseEpochMs(part.timeJoined);
+    if (supertokensUserId === '' || timeJoined === null || typeof part.recipeId !== 'string') return null;
+    const recipeUserId = nonEmpty(part.externalUserId) ?? supertokensUserId;
+    return Object.freeze({
+      recipeId: this.name(part.recipeId),
+      recipeUserId,
+      supertokensUserId,
+      email: part.email,
+      phoneNumber: part.phoneNumber,
+      thirdParty: this.thirdPartyOf(part),
+      tenantIds: this.tenantsOf(supertokensUserId),
+      timeJoined,
+      verified: part.email === null || this.verified.has(`${recipeUserId}\u0000${part.email}`),
+    });
+  }
+
+  /** A one-tenant list, shared by everyone in that tenant alone. */
+  private singleTenant(tenant: string): readonly string[] {
+    let interned = this.tenantLists.get(tenant);
+    if (!interned) this.tenantLists.set(tenant, (interned = Object.freeze([tenant])));
+    return interned;
+  }
+
+  /** Distinct and sorted, and one array for every equal list. */
+  private tenantList(ids: readonly string[]): readonly string[] {
+    const sorted = ids.length <= 1 ? ids : [...new Set(ids)].sort(compareStrings);
+    const key = sorted.join('\u0000');
+    let interned = this.tenantLists.get(key);
+    if (!interned) this.tenantLists.set(key, (interned = Object.freeze([...sorted])));
+    return interned;
+  }
+
+  private grantsOf(key: string): RoleGrants {
+    const pairs = this.roles.get(key);
+    if (pairs === undefined) return NO_GRANTS;
+    // Sorting `tenant\0role` sorts by tenant, then role (\0 sorts before every other character).
+    const canonical = typeof pairs === 'string' ? pairs : pairs.sort(compareStrings).join('\u0001');
+    let grants = this.grants.get(canonical);
+    if (!grants) {
+      const split = (typeof pairs === 'string' ? [pairs] : pairs).map((pair) => pair.split('\u0000') as [string, string]);
+      this.grants.set(canonical, (grants = this.grantsFor(split)));
+    }
+    return grants;
+  }
+
+  private grantsFor(pairs: ReadonlyArray<readonly [string, string]>): RoleGrants {
+    const rolesByTenant = new Map<string, Set<string>>();
+    const permissionsByTenant = new Map<string, Set<string>>();
+    for (const [tenant, role] of pairs) {
+      let roles = rolesByTenant.get(tenant);
+      if (!roles) rolesByTenant.set(tenant, (roles = new Set()));
+      roles.add(role);
+      for (const permission of this.permissionsOf.get(role) ?? []) {
+        let permissions = permissionsByTenant.get(tenant);
+        if (!permissions) permissionsByTenant.set(tenant, (permissions = new Set()));
+        permissions.add(permission);
+      }
+    }
+    const sortedValues = (set: Set<string>) => Object.freeze([...set].sort(compareStrings));
+    const tenantsIn = (groups: Map<string, Set<string>>) => [...groups.keys()].sort(compareStrings);
+    return Object.freeze({
+      roles: sortedValues(new Set(pairs.map(([, role]) => role))),
+      rolesByTenant: Object.freeze(tenantsIn(rolesByTenant).map((tenantId) => Object.freeze({ tenantId, roles: sortedValues(rolesByTenant.get(tenantId)!) }))),
+      permissions: sortedValues(new Set([...permissionsByTenant.values()].flatMap((set) => [...set]))),
+      permissionsByTenant: Object.freeze(
+        tenantsIn(permissionsByTenant).map((tenantId) => Object.freeze({ tenantId, permissions: sortedValues(permissionsByTenant.get(tenantId)!) })),
+      ),
+    });
+  }
+
+  private metadataOf(key: string, supertokensUserId: string): Readonly<Record<string, unknown>> {
+    const text = this.metadata.get(key);
+    if (text === undefined) return {};
+    const parsed = parseJsonObject(text);
+    if (parsed === null) {
+      this.logger.warn({ userId: supertokensUserId }, 'user metadata is not a valid JSON object; serving {}');
+      return {};
+    }
+    return Object.freeze(parsed);
+  }
+
+  private name(value: string): string {
+    let interned = this.names.get(value);
+    if (interned === undefined) this.names.set(value, (interned = value));
+    return interned;
+  }
+}
+
+/** A JSON object, or null for anything else (invalid JSON, another JSON value, or nested beyond what we can serve). */
+function parseJsonObject(text: string): Record<string, unknown> | null {
+  if (text.length > 2 * MAX_METADATA_DEPTH && nestingDepth(text) > MAX_METADATA_DEPTH) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** The deepest nesting of arrays and objects in a JSON text (strings skipped). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** CHAR(36) columns come padded when an id is shorter. */
+function trimKey(value: string): string {
+  return value.length > 0 && value.charCodeAt(value.length - 1) === 0x20 ? value.trimEnd() : value;
+}
+
+function nonEmpty(value: string | null): string | null {
+  return value === null || value === '' ? null : value;
+}
+
+/** BIGINT epoch milliseconds (text from `pg`), within the range a Date and a double hold exactly. */
+function parseEpochMs(value: string | null): number | null {
+  if (value === null) return null;
+  const ms = Number(value);
+  return Number.isSafeInteger(ms) && ms >= 0 && ms <= 8.64e15 ? ms : null;
+}
