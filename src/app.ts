@@ -18,6 +18,8 @@ import { useArmor } from './plugins/use-armor.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
+import { useRequestParsing } from './plugins/use-request-parsing.ts';
+import { useVariableErrors } from './plugins/use-variable-errors.ts';
 import { useStatus } from './plugins/use-status.ts';
 import { builder } from './schema/builder.ts';
 import type { GraphQLContext, RequestContext } from './schema/context.ts';
@@ -67,6 +69,8 @@ export function createApp(deps: AppDependencies): App {
     cors: corsFor(config.http.corsOrigins),
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
     maxRequestBodySize: limits.maxBodyBytes,
+    // No file uploads: a multipart POST is refused like any other content type we do not take.
+    multipart: false,
     maskedErrors: {
       // Never yoga's development mode: it would add the original message and stack to responses.
       isDev: false,
@@ -80,7 +84,9 @@ export function createApp(deps: AppDependencies): App {
       contexts.contextFor(await contexts.authenticate(request.headers.get('authorization'))),
     plugins: [
       useCsrfPrevention(),
+      useRequestParsing(),
       useArmor({ limits, blockFieldSuggestions: !config.http.introspection }),
+      useVariableErrors(),
       config.http.introspection ? {} : useDisableIntrospection(),
       useReadinessCheck({ endpoint: '/ready', check: deps.isReady }),
       useStatus('/status', deps.status),
