@@ -15,9 +15,11 @@ import { createPreparedOperations } from './http/prepared-operations.ts';
 import { createRequestContexts } from './http/request-context.ts';
 import type { Logger } from './logger.ts';
 import { useArmor } from './plugins/use-armor.ts';
+import { useCostLimit } from './plugins/use-cost-limit.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
+import { useMaxAliasLength } from './plugins/use-max-alias-length.ts';
 import { useRequestParsing } from './plugins/use-request-parsing.ts';
 import { useVariableErrors } from './plugins/use-variable-errors.ts';
 import { useStatus } from './plugins/use-status.ts';
@@ -86,6 +88,8 @@ export function createApp(deps: AppDependencies): App {
       useCsrfPrevention(),
       useRequestParsing(),
       useArmor({ limits, blockFieldSuggestions: !config.http.introspection }),
+      useMaxAliasLength(limits.maxAliasLength),
+      useCostLimit({ schema, limits }),
       useVariableErrors(),
       config.http.introspection ? {} : useDisableIntrospection(),
       useReadinessCheck({ endpoint: '/ready', check: deps.isReady }),
@@ -98,13 +102,14 @@ export function createApp(deps: AppDependencies): App {
   const enveloped = yoga.getEnveloped({});
   const fastLane = createFastLane({
     endpoint: GRAPHQL_ENDPOINT,
-    operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext)),
+    operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext), limits),
     execute: enveloped.execute,
     schema: enveloped.schema,
     identifyCaller: contexts.identifyCaller,
     contextFor: contexts.contextFor,
     maxBodyBytes: limits.maxBodyBytes,
     maxBatch: limits.maxBatch,
+    maxCost: limits.maxCost,
     onFault: (error) => logger.error({ err: error }, 'the fast lane failed; yoga answers instead'),
   });
   const toYoga = yoga as unknown as NodeListener;

@@ -43,7 +43,10 @@ export const ERRORS = catalogue({
   TOO_MANY_ALIASES: { when: 'an operation with more aliases than MAX_ALIASES' },
   TOO_MANY_TOKENS: { when: 'an operation of more tokens than MAX_TOKENS' },
   TOO_MANY_DIRECTIVES: { when: 'an operation with more directives than MAX_DIRECTIVES' },
-  QUERY_TOO_COMPLEX: { when: 'an operation that costs more than MAX_COST' },
+  ALIAS_TOO_LONG: { when: 'an alias longer than MAX_ALIAS_LENGTH characters' },
+  QUERY_TOO_COMPLEX: {
+    when: 'a request whose answers may hold more than MAX_COST values, counted with its variables; a batch counts as a whole',
+  },
   INTROSPECTION_DISABLED: { when: '__schema or __type while introspection is off' },
 
   // What a request may be.
