@@ -99,7 +99,9 @@ export function createApp(deps: AppDependencies): App {
   });
 
   // yoga's own parse, validate and execute: every plugin's rules and hooks apply on the fast lane too.
-  const enveloped = yoga.getEnveloped({});
+  // Parsed as a POST's (the lane takes no other): yoga's parse hooks read the request, and give a
+  // syntax error its code and status before it is cached for yoga's own path too.
+  const enveloped = yoga.getEnveloped({ request: new yoga.fetchAPI.Request(`http://fast-lane${GRAPHQL_ENDPOINT}`, { method: 'POST' }) });
   const fastLane = createFastLane({
     endpoint: GRAPHQL_ENDPOINT,
     operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext), limits),
