@@ -10,7 +10,7 @@ const interesting = fc.constantFrom('\u0000', '\t', '\n', '\r', ' ', '\u007f', '
 
 const hostileUnit = fc.oneof(
   { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 4 },
-  { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 1 },
+  { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 2 },
   { arbitrary: codeUnit, weight: 1 },
   { arbitrary: interesting, weight: 2 },
 );

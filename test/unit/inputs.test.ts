@@ -11,6 +11,8 @@ import { cursor, dateTime, email, MAX_PAGE_SIZE, name, pageSize, tenantId, userI
 import { hasControlCharacter, hostileString, isPostgresText } from '../support/hostile-strings.ts';
 
 const RUNS = { numRuns: 2_000 };
+/** Lengths count characters (code points), as PostgreSQL's varchar(n) does: an emoji is one. */
+const characters = (value: string) => [...value].length;
 
 /** The rule's answer: the value it gives, or undefined when it refuses. It must never throw. */
 function outcome<T>(rule: z.ZodType<T>, input: unknown): T | undefined {
@@ -51,7 +53,7 @@ describe('every string rule', () => {
 
 describe('userId', () => {
   const accepts = (trimmed: string) =>
-    trimmed.length >= 1 && trimmed.length <= 128 && !hasControlCharacter(trimmed) && isPostgresText(trimmed);
+    characters(trimmed) >= 1 && characters(trimmed) <= 128 && !hasControlCharacter(trimmed) && isPostgresText(trimmed);
 
   it('accepts a trimmed id of 1 to 128 characters without control characters or lone surrogates, and only that', () => {
     fc.assert(
@@ -60,6 +62,13 @@ describe('userId', () => {
       }),
       RUNS,
     );
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    expect(outcome(userId, '😀'.repeat(128))).toBe('😀'.repeat(128));
+    expect(outcome(userId, '😀'.repeat(129))).toBeUndefined();
+    expect(outcome(tenantId, '😀'.repeat(64))).toBe('😀'.repeat(64));
+    expect(outcome(tenantId, '😀'.repeat(65))).toBeUndefined();
   });
 
   it('accepts every SuperTokens id and external id', () => {
@@ -76,7 +85,7 @@ describe('userId', () => {
 
 describe('email', () => {
   const accepts = (normalised: string) =>
-    normalised.length <= 256 && /^[^\s@]+@[^\s@]+$/.test(normalised) && !hasControlCharacter(normalised) && isPostgresText(normalised);
+    characters(normalised) <= 256 && /^[^\s@]+@[^\s@]+$/.test(normalised) && !hasControlCharacter(normalised) && isPostgresText(normalised);
 
   it('accepts a trimmed, lower-cased local@domain without blanks, control characters or lone surrogates, and only that', () => {
     fc.assert(
@@ -110,7 +119,7 @@ describe('email', () => {
 
 describe('tenantId', () => {
   const accepts = (trimmed: string) =>
-    trimmed.length >= 1 && trimmed.length <= 64 && !/\s/.test(trimmed) && !hasControlCharacter(trimmed) && isPostgresText(trimmed);
+    characters(trimmed) >= 1 && characters(trimmed) <= 64 && !/\s/.test(trimmed) && !hasControlCharacter(trimmed) && isPostgresText(trimmed);
 
   it('accepts a trimmed id of 1 to 64 characters without blanks, control characters or lone surrogates, and only that', () => {
     fc.assert(
@@ -123,7 +132,7 @@ describe('tenantId', () => {
 });
 
 describe('role and permission names', () => {
-  const accepts = (trimmed: string) => trimmed.length >= 1 && trimmed.length <= 255 && isPostgresText(trimmed);
+  const accepts = (trimmed: string) => characters(trimmed) >= 1 && characters(trimmed) <= 255 && isPostgresText(trimmed);
 
   it('accept a trimmed name of 1 to 255 characters without NUL or lone surrogates, and only that', () => {
     fc.assert(
