@@ -12,14 +12,22 @@ import { describe, expect } from 'vitest';
 import { ERRORS } from '../../src/errors.ts';
 import { seedSyntheticUsers } from '../../supertokens-standin/synthetic-users.ts';
 import { test } from '../support/fixtures.ts';
-import { asReader, type TestServer } from '../support/server.ts';
+import { asReader, TEST_API_KEYS, type TestServer } from '../support/server.ts';
 
 /** Enough users that a page of 500 is full: what an amplification would multiply. */
 const USERS = 600;
 
-const it = test.extend('seed', { scope: 'file' }, async ({ database }) => {
-  await seedSyntheticUsers(database.db, { count: USERS });
-});
+/** users:read without users:pii: every personal field it asks for is refused, field by field. */
+const NO_PII_KEY = 'bad-input-no-pii-key-0123456789';
+const asNoPii = { authorization: `Bearer ${NO_PII_KEY}` };
+
+const it = test
+  .extend('seed', { scope: 'file' }, async ({ database }) => {
+    await seedSyntheticUsers(database.db, { count: USERS });
+  })
+  .extend('serverEnv', { scope: 'file' }, {
+    API_KEYS: JSON.stringify([...TEST_API_KEYS, { name: 'no-pii', scopes: ['users:read'], key: NO_PII_KEY }]),
+  });
 
 interface Request {
   readonly method?: string;
@@ -240,6 +248,8 @@ const CATALOGUE: readonly Case[] = [
   { name: 'cost: ten pages of 250 full users, each within the limit, batched', request: post(JSON.stringify(Array.from({ length: 10 }, () => ({ query: `query ($f: Int) { users(first: $f) { nodes { ${FULL_USER} } } }`, variables: { f: 250 } })))), status: 200, codes: Array.from({ length: 10 }, () => [COST]), maxBytes: 20_000 },
   { name: 'cost: a page size in the variable default', request: query(`query ($f: Int = 500) { a: users(first: $f) { nodes { ${FULL_USER} } } b: users(first: $f) { nodes { ${FULL_USER} } } }`), status: 200, codes: [COST] },
   { name: 'cost: over GET', request: get(`query=${enc(TWENTY_PAGES)}&variables=${enc('{"f":500}')}`), status: 200, codes: [COST], maxBytes: 2_000 },
+  { name: 'refusals: 1,000 personal fields a key may not read', request: query('{ users(first: 500) { nodes { id email metadata } } }', undefined, asNoPii), status: 200, codes: Array.from({ length: 1_000 }, () => ERRORS.FORBIDDEN.code), maxBytes: 300_000 },
+  { name: 'refusals: as many as the cost limit allows, under long aliases', request: query(`query ($f: Int) { ${Array.from({ length: 12 }, (_, i) => `${'p'.repeat(62)}${String(i).padStart(2, '0')}: users(first: $f) { nodes { email metadata } }`).join(' ')} }`, { f: 500 }, asNoPii), status: 200, codes: Array.from({ length: 12_000 }, () => ERRORS.FORBIDDEN.code), maxBytes: 4_000_000 },
   { name: 'cost: a server-sent event stream', request: query(TWENTY_PAGES, { f: 500 }, { accept: 'text/event-stream' }), status: 200, codes: [COST], maxBytes: 2_000 },
 
   // Batches
