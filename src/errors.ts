@@ -55,7 +55,7 @@ export const ERRORS = catalogue({
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'a POST that is neither JSON, a GraphQL document nor a form' },
   BAD_REQUEST: {
     status: 400,
-    when: 'a request yoga cannot take (malformed JSON or parameters, variables or extensions that are not JSON in a GET or a form, an empty batch, a batch while MAX_BATCH=0); 413 for a batch over MAX_BATCH, 405 for a mutation over GET (made by yoga)',
+    when: 'a request yoga cannot take (malformed JSON or parameters, variables or extensions that are not JSON in a GET or a form, an empty batch, a batch while MAX_BATCH=0); 413 for a batch over MAX_BATCH, 405 for a mutation over GET, 200 to application/json for a missing query (made by yoga)',
   },
   GRAPHQL_PARSE_FAILED: { when: 'an operation that is not GraphQL (made by yoga)' },
   GRAPHQL_VALIDATION_FAILED: { when: 'an operation the schema does not allow: an unknown field, a wrong argument (made by yoga)' },
