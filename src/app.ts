@@ -15,9 +15,13 @@ import { createPreparedOperations } from './http/prepared-operations.ts';
 import { createRequestContexts } from './http/request-context.ts';
 import type { Logger } from './logger.ts';
 import { useArmor } from './plugins/use-armor.ts';
+import { useCostLimit } from './plugins/use-cost-limit.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
+import { useMaxAliasLength } from './plugins/use-max-alias-length.ts';
+import { useRequestParsing } from './plugins/use-request-parsing.ts';
+import { useVariableErrors } from './plugins/use-variable-errors.ts';
 import { useStatus } from './plugins/use-status.ts';
 import { builder } from './schema/builder.ts';
 import type { GraphQLContext, RequestContext } from './schema/context.ts';
@@ -67,6 +71,8 @@ export function createApp(deps: AppDependencies): App {
     cors: corsFor(config.http.corsOrigins),
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
     maxRequestBodySize: limits.maxBodyBytes,
+    // No file uploads: a multipart POST is refused like any other content type we do not take.
+    multipart: false,
     maskedErrors: {
       // Never yoga's development mode: it would add the original message and stack to responses.
       isDev: false,
@@ -80,7 +86,11 @@ export function createApp(deps: AppDependencies): App {
       contexts.contextFor(await contexts.authenticate(request.headers.get('authorization'))),
     plugins: [
       useCsrfPrevention(),
+      useRequestParsing(),
       useArmor({ limits, blockFieldSuggestions: !config.http.introspection }),
+      useMaxAliasLength(limits.maxAliasLength),
+      useCostLimit({ schema, limits }),
+      useVariableErrors(),
       config.http.introspection ? {} : useDisableIntrospection(),
       useReadinessCheck({ endpoint: '/ready', check: deps.isReady }),
       useStatus('/status', deps.status),
@@ -89,16 +99,19 @@ export function createApp(deps: AppDependencies): App {
   });
 
   // yoga's own parse, validate and execute: every plugin's rules and hooks apply on the fast lane too.
-  const enveloped = yoga.getEnveloped({});
+  // Parsed as a POST's (the lane takes no other): yoga's parse hooks read the request, and give a
+  // syntax error its code and status before it is cached for yoga's own path too.
+  const enveloped = yoga.getEnveloped({ request: new yoga.fetchAPI.Request(`http://fast-lane${GRAPHQL_ENDPOINT}`, { method: 'POST' }) });
   const fastLane = createFastLane({
     endpoint: GRAPHQL_ENDPOINT,
-    operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext)),
+    operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext), limits),
     execute: enveloped.execute,
     schema: enveloped.schema,
     identifyCaller: contexts.identifyCaller,
     contextFor: contexts.contextFor,
     maxBodyBytes: limits.maxBodyBytes,
     maxBatch: limits.maxBatch,
+    maxCost: limits.maxCost,
     onFault: (error) => logger.error({ err: error }, 'the fast lane failed; yoga answers instead'),
   });
   const toYoga = yoga as unknown as NodeListener;

@@ -43,15 +43,19 @@ export const ERRORS = catalogue({
   TOO_MANY_ALIASES: { when: 'an operation with more aliases than MAX_ALIASES' },
   TOO_MANY_TOKENS: { when: 'an operation of more tokens than MAX_TOKENS' },
   TOO_MANY_DIRECTIVES: { when: 'an operation with more directives than MAX_DIRECTIVES' },
-  QUERY_TOO_COMPLEX: { when: 'an operation that costs more than MAX_COST' },
+  ALIAS_TOO_LONG: { when: 'an alias longer than MAX_ALIAS_LENGTH characters' },
+  QUERY_TOO_COMPLEX: {
+    when: 'a request whose answers may hold more than MAX_COST values, counted with its variables; a batch counts as a whole',
+  },
   INTROSPECTION_DISABLED: { when: '__schema or __type while introspection is off' },
 
   // What a request may be.
   CSRF_HEADER_REQUIRED: { status: 403, when: 'a GET, form or text/plain request without the CSRF header' },
   REQUEST_ENTITY_TOO_LARGE: { status: 413, when: 'a body over MAX_BODY_BYTES (made by yoga)' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'a POST that is neither JSON, a GraphQL document nor a form' },
   BAD_REQUEST: {
     status: 400,
-    when: 'a request yoga cannot take (malformed JSON or parameters, a batch while MAX_BATCH=0); 413 for a batch over MAX_BATCH, 405 for a mutation over GET (made by yoga)',
+    when: 'a request yoga cannot take (malformed JSON or parameters, variables or extensions that are not JSON in a GET or a form, an empty batch, a batch while MAX_BATCH=0); 413 for a batch over MAX_BATCH, 405 for a mutation over GET, 200 to application/json for a missing query (made by yoga)',
   },
   GRAPHQL_PARSE_FAILED: { when: 'an operation that is not GraphQL (made by yoga)' },
   GRAPHQL_VALIDATION_FAILED: { when: 'an operation the schema does not allow: an unknown field, a wrong argument (made by yoga)' },

@@ -105,13 +105,24 @@ export function compileQuery(
 }
 
 function answerObject(fields: readonly FieldPlan[], parent: unknown, run: Run): Record<string, unknown> {
-  const answer: Record<string, unknown> = {};
+  // No prototype, as graphql-js builds answers: an alias `__proto__` is a key like any other.
+  const answer: Record<string, unknown> = Object.create(null);
   for (const field of fields) {
     const value = field.resolve(parent, run);
-    if (value instanceof Promise) throw DECLINE; // to be fetched: the usual way batches it
+    if (value instanceof Promise) declineAwaiting(value); // to be fetched: the usual way batches it
     answer[field.key] = field.complete(value, run);
   }
   return answer;
+}
+
+/**
+ * Declines a request whose answer is still to come. Nobody will await this promise (the usual way
+ * asks again, and reports a failure where it belongs): a rejection left unhandled would end the
+ * process, so it is handled here, as nothing.
+ */
+function declineAwaiting(pending: Promise<unknown>): never {
+  pending.then(undefined, () => {});
+  throw DECLINE;
 }
 
 /** The fields a selection asks of `type`, merged by response key in order of first appearance (as graphql-js collects them). */
@@ -203,7 +214,7 @@ function resolverOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Res
     let mapped: unknown = args;
     for (const mapper of mappers) {
       mapped = mapper(mapped, run.context, undefined);
-      if (mapped instanceof Promise) throw DECLINE;
+      if (mapped instanceof Promise) declineAwaiting(mapped);
     }
     return resolve!(parent, mapped, run.context, undefined);
   };
@@ -212,10 +223,11 @@ function resolverOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Res
 /** scope-auth's default ("any") strategy over one scope map: one scope that holds is enough. */
 function allows(map: unknown, run: Run): boolean {
   if (typeof map === 'boolean') return map;
-  if (map === null || typeof map !== 'object' || map instanceof Promise) throw DECLINE;
+  if (map instanceof Promise) declineAwaiting(map);
+  if (map === null || typeof map !== 'object') throw DECLINE;
   if (run.scopes === undefined) {
     const scopes = run.scopesOf(run.context);
-    if (scopes instanceof Promise) throw DECLINE; // the caller's record is still to be fetched
+    if (scopes instanceof Promise) declineAwaiting(scopes); // the caller's record is still to be fetched
     run.scopes = scopes;
   }
   for (const [name, parameter] of Object.entries(map)) {
@@ -224,7 +236,7 @@ function allows(map: unknown, run: Run): boolean {
     if (scope == null || scope === false) continue;
     if (typeof scope !== 'function') return true;
     const held = (scope as (parameter: unknown) => unknown)(parameter);
-    if (held instanceof Promise) throw DECLINE;
+    if (held instanceof Promise) declineAwaiting(held);
     if (held) return true;
   }
   return false;

@@ -8,9 +8,10 @@
  *
  * Everything else goes to yoga, untouched: other paths and methods, browsers (an Origin header:
  * CORS), other content types and accept headers, bodies without a length or over the limit, and,
- * after the body was read, whatever is not a plain query yoga would accept, refused credentials,
- * and any result carrying an error (yoga runs it again and answers it, masking included). The
- * lane reads the body only when it may answer; when it then declines, yoga gets the bytes it read.
+ * after the body was read, whatever is not a plain query yoga would accept, a request over the
+ * cost limit with its variables (yoga refuses it), refused credentials, and any result carrying
+ * an error (yoga runs it again and answers it, masking included). The lane reads the body only
+ * when it may answer; when it then declines, yoga gets the bytes it read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
@@ -40,6 +41,8 @@ export interface FastLaneOptions {
   readonly maxBodyBytes: number;
   /** Operations in one batched request; 0: batching is off. */
   readonly maxBatch: number;
+  /** What one request (a batch as a whole) may cost: yoga refuses more (plugins/use-cost-limit.ts). */
+  readonly maxCost: number;
   /** Told of a failure of the lane itself (the request then goes to yoga). */
   readonly onFault: (error: unknown) => void;
 }
@@ -65,7 +68,7 @@ interface GraphQLParams {
 const PARAM_NAMES = new Set(['query', 'variables', 'operationName', 'extensions']);
 
 export function createFastLane(options: FastLaneOptions): FastLane {
-  const { endpoint, operations, maxBodyBytes, maxBatch } = options;
+  const { endpoint, operations, maxBodyBytes, maxBatch, maxCost } = options;
   const stats: FastLaneStats = { answered: 0, compiled: 0, handedOver: 0, passedBy: 0 };
 
   /** The answers, or undefined when yoga must answer (nothing has been written). */
@@ -73,11 +76,14 @@ export function createFastLane(options: FastLaneOptions): FastLane {
     const params = paramsOf(body, maxBatch);
     if (!params) return undefined;
     const prepared: PreparedOperation[] = [];
+    let cost = 0;
     for (const one of Array.isArray(params) ? params : [params]) {
       const operation = operations.prepare(one.query, one.operationName);
       if (!operation) return undefined;
       prepared.push(operation);
+      cost += operation.cost(one.variables);
     }
+    if (cost > maxCost) return undefined; // over the cost limit: yoga refuses it
     let caller: Caller;
     try {
       const identified = options.identifyCaller(authorization);

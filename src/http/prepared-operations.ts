@@ -7,6 +7,7 @@
  */
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, type CompiledQuery, type ScopesOf } from './compiled-query.ts';
+import { compileOperationCost, type OperationCost } from './operation-cost.ts';
 
 export interface PreparedOperation {
   readonly document: DocumentNode;
@@ -14,6 +15,8 @@ export interface PreparedOperation {
   readonly operationName: string | undefined;
   /** The operation compiled (see compiled-query.ts); undefined when the compiler does not understand it. */
   readonly compiled: CompiledQuery | undefined;
+  /** What a run with given variables may cost (MAX_COST, see operation-cost.ts). */
+  readonly cost: OperationCost;
 }
 
 export interface Enveloped {
@@ -34,11 +37,12 @@ const MAX_KEPT_QUERY_LENGTH = 16_384;
 
 type Entry = { readonly document: DocumentNode; readonly queries: ReadonlyMap<string | undefined, PreparedOperation> } | 'declined';
 
-export function createPreparedOperations(enveloped: Enveloped, scopesOf: ScopesOf): PreparedOperations {
+export function createPreparedOperations(enveloped: Enveloped, scopesOf: ScopesOf, limits: { readonly maxDepth: number }): PreparedOperations {
   const prepared = (document: DocumentNode, operationName: string | undefined): PreparedOperation => ({
     document,
     operationName,
     compiled: compileQuery(enveloped.schema, document, operationName, scopesOf),
+    cost: compileOperationCost(enveloped.schema, document, operationName, limits.maxDepth),
   });
 
   const entries = new Map<string, Entry>();

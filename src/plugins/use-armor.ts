@@ -1,6 +1,6 @@
 /**
- * GraphQL Armor's limits on what one operation may ask: depth, aliases, tokens, directives and
- * cost. Each refusal carries its own `extensions.code` (armor's own errors carry none) and a
+ * GraphQL Armor's limits on what one operation may ask: depth, aliases, tokens and directives.
+ * Each refusal carries its own `extensions.code` (armor's own errors carry none) and a
  * message that names the limit.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -21,7 +21,8 @@ export function useArmor({ limits, blockFieldSuggestions }: ArmorOptions): Plugi
     maxAliases: { n: limits.maxAliases, ...refuseWith(ERRORS.TOO_MANY_ALIASES) },
     maxTokens: { n: limits.maxTokens, ...refuseWith(ERRORS.TOO_MANY_TOKENS) },
     maxDirectives: { n: limits.maxDirectives, ...refuseWith(ERRORS.TOO_MANY_DIRECTIVES) },
-    costLimit: { maxCost: limits.maxCost, ...refuseWith(ERRORS.QUERY_TOO_COMPLEX) },
+    // Armor's cost does not see variables: ours does (use-cost-limit.ts).
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: blockFieldSuggestions },
   }) as Plugin;
 }

@@ -47,8 +47,8 @@ export const builder = new SchemaBuilder<{
       })),
     unauthorizedError: (_parent, { caller }, info) =>
       caller.kind === 'anonymous'
-        ? new UnauthenticatedError(`${info.parentType.name}.${info.fieldName} needs credentials: send Authorization: Bearer <access token or API key>.`)
-        : new ForbiddenError(`These credentials may not read ${info.parentType.name}.${info.fieldName}.`),
+        ? new UnauthenticatedError(`${info.parentType.name}.${info.fieldName} needs credentials: send Authorization: Bearer <access token or API key>.`, info)
+        : new ForbiddenError(`These credentials may not read ${info.parentType.name}.${info.fieldName}.`, info),
   },
   // graphql-tools (printer and getDirective) reads directives keyed by name.
   directives: { useGraphQLToolsUnorderedDirectives: true },

@@ -5,14 +5,16 @@ export function encodeCursor({ timeJoined, id }: UserOrderKey): string {
   return Buffer.from(`${timeJoined}:${id}`, 'utf8').toString('base64url');
 }
 
-/** Null when the string is not a cursor this service issued. */
+/**
+ * Null when the string is not a cursor this service issued: only the spelling encodeCursor gives
+ * is taken (base64url has other spellings of the same bytes, and bytes that are not UTF-8 would
+ * decode to U+FFFD).
+ */
 export function decodeCursor(cursor: string): UserOrderKey | null {
   if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) return null;
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const separator = decoded.indexOf(':');
-  if (separator < 1) return null;
-  const timeJoined = Number(decoded.slice(0, separator));
-  const id = decoded.slice(separator + 1);
-  if (!Number.isSafeInteger(timeJoined) || timeJoined < 0 || id === '') return null;
-  return { timeJoined, id };
+  const decoded = /^(0|[1-9]\d{0,15}):(.+)$/s.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!decoded) return null;
+  const key = { timeJoined: Number(decoded[1]), id: decoded[2]! };
+  if (!Number.isSafeInteger(key.timeJoined) || encodeCursor(key) !== cursor) return null;
+  return key;
 }

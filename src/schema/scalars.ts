@@ -2,15 +2,12 @@
 import { Kind, valueFromASTUntyped } from 'graphql';
 import { builder } from './builder.ts';
 import { BadUserInputError } from './errors.ts';
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+import { dateTime } from './inputs.ts';
 
 function parseDateTime(value: unknown): Date {
-  const date = typeof value === 'string' && ISO_UTC.test(value) ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) {
-    throw new BadUserInputError('DateTime must be an ISO-8601 UTC string, e.g. "2024-01-15T09:30:00.000Z".');
-  }
-  return date;
+  const parsed = dateTime.safeParse(value);
+  if (!parsed.success) throw new BadUserInputError(`${parsed.error.issues[0]!.message}.`);
+  return parsed.data;
 }
 
 builder.scalarType('DateTime', {

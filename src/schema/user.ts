@@ -3,6 +3,7 @@ import { USERS_READ } from '../auth/permissions.ts';
 import type { LoginMethod, TenantRoles, ThirdPartyIdentity, User } from '../directory/user.ts';
 import type { UserPage } from '../directory/user-snapshot.ts';
 import { builder } from './builder.ts';
+import { cost } from './cost.ts';
 import { encodeCursor } from './cursor.ts';
 import { cursor, DEFAULT_PAGE_SIZE, email, MAX_PAGE_SIZE, name, pageSize, tenantId, userId } from './inputs.ts';
 import { needsPermission, needsPermissionOrSelf, personal, userNeedsPermissionOrSelf } from './rules.ts';
@@ -58,12 +59,14 @@ export const UserType = builder.objectRef<User>('User').implement({
     phoneNumbers: t.exposeStringList('phoneNumbers', { ...personal, description: 'Distinct and sorted.' }),
     thirdParty: t.field({
       ...personal,
+      ...cost({ listSize: { assumedSize: 1 } }),
       type: [ThirdPartyIdentityType],
       description: 'Sorted by provider, then user id.',
       resolve: (user) => user.thirdParty,
     }),
     loginMethods: t.field({
       ...personal,
+      ...cost({ listSize: { assumedSize: 2 } }),
       type: [LoginMethodType],
       description: 'Earliest first (timeJoined, then SuperTokens id).',
       resolve: (user) => user.loginMethods,
@@ -82,6 +85,7 @@ export const UserType = builder.objectRef<User>('User').implement({
     }),
     roles: t.exposeStringList('roles', { description: 'Distinct role names over every tenant, sorted.' }),
     rolesByTenant: t.field({
+      ...cost({ listSize: { assumedSize: 2 } }),
       type: [TenantRolesType],
       description: 'The tenants in which the user holds roles, sorted by tenant.',
       resolve: (user) => user.rolesByTenant,
@@ -145,6 +149,7 @@ builder.queryFields((t) => ({
   }),
 
   usersByEmail: t.field({
+    ...cost({ listSize: { assumedSize: 2 } }),
     type: [UserType],
     description: 'Every user holding this email (trimmed and lower-cased first) through any login method, in any tenant; oldest first.',
     args: { email: t.arg.string({ required: true }).validate(email) },
@@ -162,6 +167,7 @@ builder.queryFields((t) => ({
       tenantId: t.arg.string({ description: 'Only users with a login method in this tenant.' }).validate(tenantId.nullish()),
     },
     ...needsPermission(USERS_READ),
+    ...cost({ listSize: { slicingArguments: ['first'], sizedFields: ['edges', 'nodes'], assumedSize: DEFAULT_PAGE_SIZE } }),
     resolve: (_root, args, { loaders }) =>
       loaders.listUsers({
         first: args.first ?? DEFAULT_PAGE_SIZE,

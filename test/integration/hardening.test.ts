@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { describe, expect } from 'vitest';
 import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
 import { test } from '../support/fixtures.ts';
-import { asReader, errorCodes, expectData, type TestServer } from '../support/server.ts';
+import { asReader, errorCodes, expectData, type GraphQLResponse, type TestServer } from '../support/server.ts';
 
 const it = test
   .extend('seed', { scope: 'file' }, async ({ database }) => {
@@ -18,6 +18,7 @@ const it = test
     MAX_ALIASES: '3',
     MAX_TOKENS: '60',
     MAX_DIRECTIVES: '2',
+    MAX_ALIAS_LENGTH: '8',
     MAX_COST: '100',
     MAX_BATCH: '2',
     MAX_BODY_BYTES: '2048',
@@ -25,15 +26,16 @@ const it = test
 
 const repeat = (count: number, text: string) => Array.from({ length: count }, () => text).join(' ');
 
-describe('operation limits (GraphQL Armor), each with its code', () => {
+describe('operation limits, each with its code', () => {
   it.for([
     ['depth', '{ users(first: 1) { nodes { id } } }', '{ users(first: 1) { edges { node { id } } } }', 'QUERY_TOO_DEEP', /depth limit of 3/],
     ['aliases', `{ ${['a', 'b', 'c'].map((a) => `${a}: viewer { kind }`).join(' ')} }`, `{ ${['a', 'b', 'c', 'd'].map((a) => `${a}: viewer { kind }`).join(' ')} }`, 'TOO_MANY_ALIASES', /Aliases limit of 3/],
     // `{ viewer { kind × n } }` is n + 5 tokens.
     ['tokens', `{ viewer { ${repeat(55, 'kind')} } }`, `{ viewer { ${repeat(56, 'kind')} } }`, 'TOO_MANY_TOKENS', /Token limit of 60/],
     ['directives', '{ viewer { kind @skip(if: false) roles @skip(if: false) } }', '{ viewer { kind @skip(if: false) roles @skip(if: false) isAdmin @skip(if: false) } }', 'TOO_MANY_DIRECTIVES', /Directives limit of 2/],
-    // Armor's cost: objects 2, scalars 1, ×1.5 per level, × a literal `first`.
-    ['cost', '{ users(first: 10) { nodes { id } } }', '{ users(first: 50) { nodes { id roles } } }', 'QUERY_TOO_COMPLEX', /Cost limit of 100/],
+    ['alias length', '{ abcdefgh: viewer { kind } }', '{ abcdefghi: viewer { kind } }', 'ALIAS_TOO_LONG', /Alias length limit of 8/],
+    // The values the answer may hold: users, nodes, then first × the fields of each node.
+    ['cost', '{ users(first: 49) { nodes { id roles } } }', '{ users(first: 50) { nodes { id roles } } }', 'QUERY_TOO_COMPLEX', /Cost limit of 100 exceeded: it may answer 102 values/],
   ] as const)('%s: accepted at the limit, refused past it', async ([_limit, atLimit, pastLimit, code, message], { server: strict }) => {
     expectData(await strict.execute(atLimit));
     const refused = await strict.execute(pastLimit);
@@ -46,6 +48,42 @@ describe('operation limits (GraphQL Armor), each with its code', () => {
     const before = strict.statements.length;
     await strict.execute(`{ a: user(id: "x1") { id } b: user(id: "x2") { id } c: user(id: "x3") { id } d: user(id: "x4") { id } }`);
     expect(strict.userReads(before)).toBe(0);
+  });
+});
+
+describe('the cost limit, with the variables and the batch', () => {
+  const PAGE = 'query ($n: Int) { users(first: $n) { nodes { id } } }';
+
+  it('counts a page size passed as a variable as one written in the query', async ({ server: strict }) => {
+    expectData(await strict.execute(PAGE, { n: 98 }));
+    const refused = await strict.execute(PAGE, { n: 99 });
+    expect(errorCodes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(refused.errors?.[0]?.message).toMatch(/Cost limit of 100 exceeded: it may answer 101 values/);
+    expect(refused.data ?? null).toBeNull();
+  });
+
+  it('refuses alike over GET, and with 400 to application/graphql-response+json', async ({ server: strict }) => {
+    const get = await strict.fetch(`/graphql?query=${encodeURIComponent(PAGE)}&variables=${encodeURIComponent('{"n":99}')}`, {
+      headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1', ...asReader },
+    });
+    expect(get.status).toBe(200);
+    expect((await get.json()).errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    const strictAccept = await postJson(strict, { query: PAGE, variables: { n: 99 } }, { accept: 'application/graphql-response+json' });
+    expect(strictAccept.status).toBe(400);
+    expect((await strictAccept.json()).errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('counts a batch as a whole: each operation is refused when together they cost too much, and none runs', async ({ server: strict }) => {
+    const within = await postJson(strict, [{ query: PAGE, variables: { n: 48 } }, { query: PAGE, variables: { n: 48 } }]);
+    expect((await within.json()).map((result: GraphQLResponse) => errorCodes(result))).toEqual([[], []]);
+
+    const before = strict.statements.length;
+    const over = await postJson(strict, [{ query: '{ user(id: "not-loaded") { id } }' }, { query: PAGE, variables: { n: 97 } }]);
+    expect(over.status).toBe(200);
+    const results = (await over.json()) as GraphQLResponse[];
+    expect(results.map(errorCodes)).toEqual([['QUERY_TOO_COMPLEX'], ['QUERY_TOO_COMPLEX']]);
+    expect(results[0]!.errors![0]!.message).toMatch(/its 2 operations together may answer 101 values/);
+    expect(strict.viewQueries(before)).toBe(0);
   });
 });
 

@@ -1,0 +1,212 @@
+/**
+ * The input rules (src/schema/inputs.ts) as properties, checked on generated input: each rule
+ * accepts exactly what its description says, gives back the value normalised as it says, never
+ * throws, and lets nothing through that PostgreSQL could not take as text unchanged.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { encodeCursor } from '../../src/schema/cursor.ts';
+import { cursor, dateTime, email, MAX_PAGE_SIZE, name, pageSize, tenantId, userId } from '../../src/schema/inputs.ts';
+import { hasControlCharacter, hostileString, isPostgresText } from '../support/hostile-strings.ts';
+
+const RUNS = { numRuns: 2_000 };
+/** Lengths count characters (code points), as PostgreSQL's varchar(n) does: an emoji is one. */
+const characters = (value: string) => [...value].length;
+
+/** The rule's answer: the value it gives, or undefined when it refuses. It must never throw. */
+function outcome<T>(rule: z.ZodType<T>, input: unknown): T | undefined {
+  const parsed = rule.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const STRING_RULES = { userId, email, tenantId, role: name('role') } as const;
+
+describe('every string rule', () => {
+  it.each(Object.entries(STRING_RULES))('%s never throws, refuses what is not a string, and accepts only PostgreSQL text', (_name, rule) => {
+    fc.assert(
+      fc.property(fc.anything(), (input) => {
+        const value = outcome(rule as z.ZodType<unknown>, input);
+        if (typeof input !== 'string') expect(value).toBeUndefined();
+      }),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(hostileString(300), (input) => {
+        const value = outcome(rule as z.ZodType<string>, input);
+        if (value !== undefined) expect(isPostgresText(value), JSON.stringify(value)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it.each(Object.entries(STRING_RULES))('%s is idempotent: what it gives, it accepts as it is', (_name, rule) => {
+    fc.assert(
+      fc.property(hostileString(), (input) => {
+        const value = outcome(rule as z.ZodType<string>, input);
+        if (value !== undefined) expect(outcome(rule as z.ZodType<string>, value)).toBe(value);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('userId', () => {
+  const accepts = (trimmed: string) =>
+    characters(trimmed) >= 1 && characters(trimmed) <= 128 && !hasControlCharacter(trimmed) && isPostgresText(trimmed);
+
+  it('accepts a trimmed id of 1 to 128 characters without control characters or lone surrogates, and only that', () => {
+    fc.assert(
+      fc.property(hostileString(140), (input) => {
+        expect(outcome(userId, input)).toBe(accepts(input.trim()) ? input.trim() : undefined);
+      }),
+      RUNS,
+    );
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    expect(outcome(userId, '😀'.repeat(128))).toBe('😀'.repeat(128));
+    expect(outcome(userId, '😀'.repeat(129))).toBeUndefined();
+    expect(outcome(tenantId, '😀'.repeat(64))).toBe('😀'.repeat(64));
+    expect(outcome(tenantId, '😀'.repeat(65))).toBeUndefined();
+  });
+
+  it('accepts every SuperTokens id and external id', () => {
+    fc.assert(fc.property(fc.uuid(), (id) => {
+      expect(outcome(userId, id)).toBe(id);
+    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).filter((id) => id.trim() === id && id !== ''), (id) => {
+        expect(outcome(userId, id)).toBe(id);
+      }),
+    );
+  });
+});
+
+describe('email', () => {
+  const accepts = (normalised: string) =>
+    characters(normalised) <= 256 && /^[^\s@]+@[^\s@]+$/.test(normalised) && !hasControlCharacter(normalised) && isPostgresText(normalised);
+
+  it('accepts a trimmed, lower-cased local@domain without blanks, control characters or lone surrogates, and only that', () => {
+    fc.assert(
+      fc.property(hostileString(), hostileString(), (local, domain) => {
+        for (const input of [`${local}@${domain}`, local]) {
+          const normalised = input.trim().toLowerCase();
+          expect(outcome(email, input)).toBe(accepts(normalised) ? normalised : undefined);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('accepts every address, lower-cased, with or without blanks around it', () => {
+    fc.assert(
+      fc.property(fc.emailAddress(), fc.constantFrom('', ' ', '\t'), (address, blank) => {
+        expect(outcome(email, `${blank}${address.toUpperCase()}${blank}`)).toBe(address.toUpperCase().toLowerCase());
+      }),
+    );
+  });
+
+  it('refuses NUL anywhere (PostgreSQL cannot take it)', () => {
+    fc.assert(
+      fc.property(fc.emailAddress(), fc.nat(), (address, at) => {
+        const position = at % (address.length + 1);
+        expect(outcome(email, `${address.slice(0, position)}\u0000${address.slice(position)}`)).toBeUndefined();
+      }),
+    );
+  });
+});
+
+describe('tenantId', () => {
+  const accepts = (trimmed: string) =>
+    characters(trimmed) >= 1 && characters(trimmed) <= 64 && !/\s/.test(trimmed) && !hasControlCharacter(trimmed) && isPostgresText(trimmed);
+
+  it('accepts a trimmed id of 1 to 64 characters without blanks, control characters or lone surrogates, and only that', () => {
+    fc.assert(
+      fc.property(hostileString(70), (input) => {
+        expect(outcome(tenantId, input)).toBe(accepts(input.trim()) ? input.trim() : undefined);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('role and permission names', () => {
+  const accepts = (trimmed: string) => characters(trimmed) >= 1 && characters(trimmed) <= 255 && isPostgresText(trimmed);
+
+  it('accept a trimmed name of 1 to 255 characters without NUL or lone surrogates, and only that', () => {
+    fc.assert(
+      fc.property(hostileString(260), (input) => {
+        expect(outcome(name('role'), input)).toBe(accepts(input.trim()) ? input.trim() : undefined);
+      }),
+      RUNS,
+    );
+  });
+
+  it('name the argument in their messages', () => {
+    expect(name('permission').safeParse('').error?.issues[0]?.message).toBe('permission must not be empty');
+  });
+});
+
+describe('pageSize (first)', () => {
+  it(`accepts the integers 0 to ${MAX_PAGE_SIZE}, and nothing else`, () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.double(), fc.anything()), (input) => {
+        const accepted = typeof input === 'number' && Number.isInteger(input) && input >= 0 && input <= MAX_PAGE_SIZE;
+        expect(outcome(pageSize, input)).toBe(accepted ? input : undefined);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('cursor (after)', () => {
+  it('accepts every cursor the service issues, as the position it names', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 128 }), (timeJoined, id) => {
+        expect(outcome(cursor, encodeCursor({ timeJoined, id }))).toEqual({ timeJoined, id });
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses anything else, without throwing', () => {
+    fc.assert(
+      fc.property(hostileString(60), (input) => {
+        const position = outcome(cursor, input);
+        if (position !== undefined) expect(encodeCursor(position)).toBe(input);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('dateTime', () => {
+  it('accepts every instant written as ISO-8601 UTC, with or without milliseconds', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (date) => {
+        const iso = date.toISOString();
+        expect(outcome(dateTime, iso)?.getTime()).toBe(date.getTime());
+        expect(outcome(dateTime, iso.replace(/\.\d{3}Z$/, 'Z'))?.getTime()).toBe(Math.floor(date.getTime() / 1000) * 1000);
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses dates that do not exist, rather than rolling them over', () => {
+    for (const input of ['2023-02-29T00:00:00Z', '2024-02-30T00:00:00Z', '2024-04-31T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T23:60:00Z', '2024-01-01T23:59:60Z', '2024-13-01T00:00:00Z']) {
+      expect(outcome(dateTime, input), input).toBeUndefined();
+    }
+    expect(outcome(dateTime, '2024-02-29T00:00:00Z')?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+  });
+
+  it('accepts only what it reads back to the same calendar time', () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileString(30), fc.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/)), (input) => {
+        const date = outcome(dateTime, input);
+        if (date !== undefined) expect(date.toISOString().slice(0, 19)).toBe(input.slice(0, 19));
+      }),
+      RUNS,
+    );
+  });
+});
