@@ -83,7 +83,7 @@ describe('the cost limit, with the variables and the batch', () => {
     const results = (await over.json()) as GraphQLResponse[];
     expect(results.map(errorCodes)).toEqual([['QUERY_TOO_COMPLEX'], ['QUERY_TOO_COMPLEX']]);
     expect(results[0]!.errors![0]!.message).toMatch(/its 2 operations together may answer 101 values/);
-    expect(strict.viewQueries(before)).toBe(0);
+    expect(strict.userReads(before)).toBe(0);
   });
 });
 
