@@ -17,11 +17,20 @@ const STEP = 4_096;
 export const roleGroup = (role: string) => `role:${role}`;
 export const tenantGroup = (tenantId: string) => `tenant:${tenantId}`;
 
-export function groupsOf(user: User): string[] {
-  const groups: string[] = [];
-  for (const role of user.roles) groups.push(roleGroup(role));
-  for (const tenantId of user.tenantIds) groups.push(tenantGroup(tenantId));
-  return groups;
+/** Group names per role list and per tenant list: users share those lists, so most users cost one lookup each. */
+const roleGroupsOf = new WeakMap<readonly string[], readonly string[]>();
+const tenantGroupsOf = new WeakMap<readonly string[], readonly string[]>();
+
+function namesOf(list: readonly string[], cache: WeakMap<readonly string[], readonly string[]>, name: (value: string) => string): readonly string[] {
+  let names = cache.get(list);
+  if (!names) cache.set(list, (names = list.map(name)));
+  return names;
+}
+
+export function groupsOf(user: User): readonly string[] {
+  const roles = namesOf(user.roles, roleGroupsOf, roleGroup);
+  const tenants = namesOf(user.tenantIds, tenantGroupsOf, tenantGroup);
+  return roles.length === 0 ? tenants : tenants.length === 0 ? roles : [...roles, ...tenants];
 }
 
 export class BaseIndex {
@@ -126,7 +135,8 @@ function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
       const holder = byKey.get(key);
       if (holder === undefined || !(holder.id === key || holder.supertokensUserId === key)) byKey.set(key, user);
     }
-    for (const email of new Set(user.emails.map(normalizeEmail))) {
+    const emails = user.emails;
+    for (const email of emails.length === 1 ? [normalizeEmail(emails[0]!)] : new Set(emails.map(normalizeEmail))) {
       const held = byEmail.get(email);
       // Users come newest first: each older holder goes in front.
       if (held === undefined) byEmail.set(email, user);

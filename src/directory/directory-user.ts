@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LoginMethod, TenantPermissions, TenantRoles, ThirdPartyIdentity, User } from './user.ts';
-import { compareStrings, distinctSorted } from './user.ts';
+import { compareStrings, distinctSorted, OWN_KEYS_ONLY } from './user.ts';
 
 /** What a user's roles grant; one object for every user with the same roles in the same tenants. */
 export interface RoleGrants {
@@ -110,6 +110,11 @@ export class DirectoryUser implements User {
   /** A user with several login methods (earliest first), or one that is not its own. */
   static linked(fields: DirectoryUserFields, loginMethods: readonly LoginMethod[]): DirectoryUser {
     return new DirectoryUser(fields, 0, Object.freeze([...loginMethods]));
+  }
+
+  /** A single-method user's only keys are its id and SuperTokens id (see userKeys). */
+  get [OWN_KEYS_ONLY](): boolean {
+    return this.#bits >>> RECIPE_SHIFT !== 0;
   }
 
   get isPrimaryUser(): boolean {

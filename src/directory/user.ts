@@ -81,9 +81,20 @@ export interface User {
  * of each login method. What `user(id)` and change notices may refer to it by. `id` and
  * `supertokensUserId` come first: they are the user's own.
  */
+/** Implemented by users that know their keys without building their login methods (directory-user.ts). */
+export const OWN_KEYS_ONLY = Symbol('own keys only');
+
 export function userKeys(user: User): readonly string[] {
+  // A user with one login method, its own, answers to its id and SuperTokens id only.
+  if ((user as { [OWN_KEYS_ONLY]?: boolean })[OWN_KEYS_ONLY] === true) {
+    return user.id === user.supertokensUserId ? [user.id] : [user.id, user.supertokensUserId];
+  }
+  const methods = user.loginMethods;
+  if (methods.length === 1 && methods[0]!.supertokensUserId === user.supertokensUserId && methods[0]!.recipeUserId === user.id) {
+    return user.id === user.supertokensUserId ? [user.id] : [user.id, user.supertokensUserId];
+  }
   const keys = new Set([user.id, user.supertokensUserId]);
-  for (const method of user.loginMethods) {
+  for (const method of methods) {
     keys.add(method.supertokensUserId);
     keys.add(method.recipeUserId);
   }
