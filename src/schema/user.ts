@@ -18,7 +18,7 @@ const ThirdPartyIdentityType = builder.objectRef<ThirdPartyIdentity>('ThirdParty
 const LoginMethodType = builder.objectRef<LoginMethod>('LoginMethod').implement({
   description: 'One way the user signs in: a SuperTokens recipe user linked to (or being) the user.',
   fields: (t) => ({
-    recipeId: t.exposeString('recipeId', { description: '"emailpassword", "thirdparty" or "passwordless".' }),
+    recipeId: t.exposeString('recipeId', { description: '"emailpassword", "thirdparty", "passwordless" or "webauthn" (a passkey).' }),
     recipeUserId: t.exposeID('recipeUserId', { description: "The recipe user's id as the SDK shows it: its external id when it has one." }),
     supertokensUserId: t.exposeID('supertokensUserId', { description: "The recipe user's SuperTokens id." }),
     email: t.exposeString('email', { nullable: true }),

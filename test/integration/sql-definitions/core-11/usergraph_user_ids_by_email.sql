@@ -15,5 +15,18 @@ BEGIN ATOMIC
          UNION ALL
           SELECT p.user_id
             FROM passwordless_users p
-           WHERE (((p.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((p.email)::text = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))))));
+           WHERE (((p.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((p.email)::text = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))
+         UNION ALL
+          SELECT w.user_id
+            FROM webauthn_user_to_tenant w
+           WHERE (((w.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((w.email)::text = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))
+         UNION ALL
+          SELECT i.recipe_user_id
+            FROM ( SELECT NULL::character varying AS app_id,
+                     NULL::bpchar AS recipe_user_id,
+                     NULL::character varying AS recipe_id,
+                     NULL::character varying AS account_info_type,
+                     NULL::text AS account_info_value
+                   WHERE false) i
+           WHERE (((i.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((i.account_info_type)::text = 'email'::text) AND ((i.recipe_id)::text = 'webauthn'::text) AND (i.account_info_value = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))))));
 END
