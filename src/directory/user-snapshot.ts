@@ -115,21 +115,38 @@ export class UserSnapshot {
   }
 
   listUsers({ first, after, ...filter }: UserPageQuery): UserPage {
+    const { pool, tests } = this.plan(filter);
+    if (!pool) return pageOfArray([], first, after);
+    if (tests.length === 0) return pageOfTree(pool, first, after);
+    return pageOfArray(this.matching(filter, pool, tests), first, after);
+  }
+
+  /**
+   * Every user the filter selects, in listing order, walked lazily over the same index a listing
+   * would use (nothing is collected: an export of every user holds one at a time).
+   */
+  *users(filter: UserFilter): IterableIterator<User> {
+    const { pool, tests } = this.plan(filter);
+    if (!pool) return;
+    for (const user of pool.values()) if (tests.every((test) => test(user))) yield user;
+  }
+
+  /** The index to walk (undefined: nobody can match) and the conditions it does not decide. */
+  private plan(filter: UserFilter): { pool: Ordered | undefined; tests: Array<(user: User) => boolean> } {
     const conditions = conditionsOf(filter);
     // Walk the smallest index some condition offers; test every condition it does not decide.
     let best: { tree: Ordered; condition: (typeof conditions)[number] } | undefined;
     for (const condition of conditions) {
       if (!condition.index) continue;
       const tree = this.indexes[condition.index.name].get(condition.index.group);
-      if (!tree) return pageOfArray([], first, after); // nobody is in that group
+      if (!tree) return { pool: undefined, tests: [] }; // nobody is in that group
       const smaller = !best || tree.size < best.tree.size || (tree.size === best.tree.size && !condition.needsTest);
       if (smaller) best = { tree, condition };
     }
     const pool = best?.tree ?? this.indexes.ordered;
     const decided = best && !best.condition.needsTest ? best.condition : undefined;
     const tests = conditions.filter((condition) => condition !== decided).map((condition) => condition.test);
-    if (tests.length === 0) return pageOfTree(pool, first, after);
-    return pageOfArray(this.matching(filter, pool, tests), first, after);
+    return { pool, tests };
   }
 
   /**

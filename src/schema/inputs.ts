@@ -16,6 +16,11 @@ export const userId = z
   .max(128, 'id must be at most 128 characters')
   .regex(/^[^\u0000-\u001f\u007f]*$/, 'id must not contain control characters');
 
+export const MAX_USERS_BY_IDS = 500;
+
+/** usersByIds: each an id as above, at most MAX_USERS_BY_IDS of them. */
+export const userIds = z.array(userId).max(MAX_USERS_BY_IDS, `ids: at most ${MAX_USERS_BY_IDS} ids at once`);
+
 /** Trimmed and lower-cased, as SuperTokens stores emails. */
 export const email = z
   .string()

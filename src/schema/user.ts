@@ -4,7 +4,8 @@ import type { LoginMethod, TenantRoles, ThirdPartyIdentity, User } from '../dire
 import type { UserPage } from '../directory/user-snapshot.ts';
 import { builder } from './builder.ts';
 import { encodeCursor } from './cursor.ts';
-import { cursor, DEFAULT_PAGE_SIZE, email, MAX_PAGE_SIZE, name, pageSize, tenantId, userId } from './inputs.ts';
+import { cursor, DEFAULT_PAGE_SIZE, email, MAX_PAGE_SIZE, MAX_USERS_BY_IDS, name, pageSize, tenantId, userId, userIds } from './inputs.ts';
+import { listSize } from './list-size.ts';
 import { needsPermission, needsPermissionOrSelf, personal, userNeedsPermissionOrSelf } from './rules.ts';
 
 const ThirdPartyIdentityType = builder.objectRef<ThirdPartyIdentity>('ThirdPartyIdentity').implement({
@@ -129,6 +130,17 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }).validate(userId) },
     ...needsPermissionOrSelf(USERS_READ, (args: { id: string }) => ({ self: args.id })),
     resolve: (_root, { id }, { loaders }) => loaders.userById(id),
+  }),
+
+  usersByIds: t.field({
+    type: [UserType],
+    nullable: { list: false, items: true },
+    description: `The users these ids name (as user(id) reads an id), in the order asked: null for an id that names nobody. At most ${MAX_USERS_BY_IDS} ids.`,
+    args: { ids: t.arg.idList({ required: true }).validate(userIds) },
+    ...needsPermission(USERS_READ),
+    // One user per id: the answer is as long as the list.
+    ...listSize('ids'),
+    resolve: (_root, { ids }, { loaders }) => loaders.usersByIds(ids),
   }),
 
   userByEmail: t.field({
