@@ -36,6 +36,7 @@ export const ERRORS = catalogue({
   },
   FORBIDDEN: { when: 'a guarded field or operation that the credentials do not open' },
   RELOAD_FAILED: { when: 'reloadUsers failed; the previous directory is still served' },
+  USER_NOT_FOUND: { status: 404, when: 'GET /users/{id} names no user (GraphQL answers null)' },
   SUBSCRIBER_TOO_SLOW: { when: 'a userChanged subscriber fell too far behind and was ended' },
 
   // What an operation may ask (GraphQL Armor's limits, and introspection): nothing of it runs.
