@@ -187,15 +187,21 @@ export function errorAnswer(errors: readonly GraphQLError[]): RestAnswer {
     const http = error.extensions.http as { headers?: Record<string, string> } | undefined;
     Object.assign(headers, http?.headers);
   }
-  const body = { errors: withCodes.map((error) => withoutHttp(error.toJSON())) };
+  // RFC 9110: a 401 says how to authenticate.
+  if (status === 401 && !Object.keys(headers).some((name) => name.toLowerCase() === 'www-authenticate')) headers['WWW-Authenticate'] = 'Bearer';
+  const body = { errors: withCodes.map((error) => forRest(error.toJSON())) };
   return { status, body, headers };
 }
 
-/** `extensions.http` tells yoga how to answer; it is not for the client. */
-function withoutHttp(json: ReturnType<GraphQLError['toJSON']>) {
-  if (!json.extensions || !('http' in json.extensions)) return json;
-  const { http: _http, ...extensions } = json.extensions;
-  return { ...json, extensions };
+/**
+ * As GraphQL serialises an error, less what only concerns GraphQL's transport: the locations
+ * in a document the client never wrote, and `extensions.http` (how yoga would answer).
+ */
+function forRest(json: ReturnType<GraphQLError['toJSON']>) {
+  const { locations: _locations, ...rest } = json;
+  if (!rest.extensions || !('http' in rest.extensions)) return rest;
+  const { http: _http, ...extensions } = rest.extensions;
+  return { ...rest, extensions };
 }
 
 /** Whether this field of this type is personal data (its rules may refuse it alone). */

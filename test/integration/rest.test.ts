@@ -80,6 +80,7 @@ describe('GET /users', () => {
   it('refuses no credentials with 401, credentials that do not verify with 401, too few with 403', async ({ server }) => {
     const anonymous = await server.fetch('/users');
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
     expect(codesOf(await anonymous.json())).toEqual(['UNAUTHENTICATED']);
 
     const forged = await server.fetch('/users', { headers: as('not-a-key') });
