@@ -8,8 +8,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { test } from '../support/fixtures.ts';
-import { EXPECTED, ID, LISTED, writeScenario } from '../support/scenario.ts';
-import { ADMIN_KEY, READER_KEY, TEST_API_KEYS, asReader } from '../support/server.ts';
+import { EXPECTED, ID, LISTED, USER_FIELDS, writeScenario } from '../support/scenario.ts';
+import { ADMIN_KEY, READER_KEY, TEST_API_KEYS, asReader, type TestServer } from '../support/server.ts';
 
 const NO_PII_KEY = 'test-no-pii-key-0123456789';
 const NOTHING_KEY = 'test-nothing-key-0123456789';
@@ -195,5 +195,33 @@ describe('GET /openapi.json', () => {
       type: 'integer',
       default: 50,
     });
+  });
+});
+
+describe('REST answers what yoga alone answers (REST runs compiled queries where they answer)', () => {
+  /** The data of a GraphQL query sent to yoga alone: no fast lane, no compiled query. */
+  async function yogaData(server: TestServer, query: string, variables: Record<string, unknown>, key: string) {
+    const response = await server.service.app.yoga.fetch('http://usergraph/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...as(key) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return ((await response.json()) as { data: any }).data;
+  }
+  const ndjson = async (response: Response) => (await response.text()).split('\n').slice(0, -1).map((line) => JSON.parse(line));
+
+  it.for([
+    ['users:read and users:pii', READER_KEY, (user: Record<string, unknown>) => user],
+    ['users:read only (personal fields left out)', NO_PII_KEY, withoutPersonal],
+  ] as const)('for a caller with %s: a page, every user by id, the export', async ([_who, key, shown], { server }) => {
+    const page = await yogaData(server, `{ users(first: 500) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { ${USER_FIELDS} } } }`, {}, key);
+    expect(await (await server.fetch('/users?first=500', { headers: as(key) })).json()).toEqual({ ...page.users, nodes: page.users.nodes.map(shown) });
+
+    const ids = page.users.nodes.map((user: { id: string }) => user.id);
+    const byIds = await yogaData(server, `query ($ids: [ID!]!) { usersByIds(ids: $ids) { ${USER_FIELDS} } }`, { ids }, key);
+    for (const [i, id] of ids.entries()) {
+      expect(await (await server.fetch(`/users/${encodeURIComponent(id)}`, { headers: as(key) })).json()).toEqual(shown(byIds.usersByIds[i]));
+    }
+    expect(await ndjson(await server.fetch('/users.ndjson', { headers: as(key) }))).toEqual(byIds.usersByIds.map(shown));
   });
 });
