@@ -28,7 +28,7 @@ function catalogue<const T extends Record<string, Omit<ErrorEntry, 'code'>>>(
 export const ERRORS = catalogue({
   // What a field or an argument refuses: the rest of the answer stands.
   BAD_USER_INPUT: {
-    when: 'an argument or variable the API refuses (id, email, cursor, tenant id, role, first, DateTime); extensions.issues lists each problem',
+    when: 'an argument or variable the API refuses (id, ids, email, cursor, tenant id, role, first, DateTime); extensions.issues lists each problem',
   },
   UNAUTHENTICATED: {
     status: 401,

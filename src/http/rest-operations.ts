@@ -38,16 +38,17 @@ export const PAGING_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'after', 
 
 /**
  * Every field of an object type without required arguments, and below each object field its own,
- * once per type on a path (a type met again is not entered: the schema's users have no cycles),
- * leaving out the fields `skip` names (`Type.field`).
+ * leaving out the fields `skip` names (`Type.field`) and any field that would enter a type again
+ * on the same path (a cycle; a user has none).
  */
 export function selectAll(type: GraphQLObjectType, skip: ReadonlySet<string> = new Set(), path: ReadonlySet<string> = new Set()): Selection {
   const fields: Array<{ field: GraphQLField<unknown, unknown>; below?: Selection }> = [];
+  const here = new Set([...path, type.name]);
   for (const field of Object.values(type.getFields())) {
     if (skip.has(`${type.name}.${field.name}`) || field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined)) continue;
     const named = getNamedType(field.type);
     if (isLeafType(named)) fields.push({ field });
-    else if (isObjectType(named) && !path.has(named.name)) fields.push({ field, below: selectAll(named, skip, new Set([...path, type.name])) });
+    else if (isObjectType(named) && !here.has(named.name)) fields.push({ field, below: selectAll(named, skip, here) });
   }
   return { type, fields };
 }
