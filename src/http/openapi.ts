@@ -20,7 +20,7 @@ import {
 } from 'graphql';
 import { ERRORS } from '../errors.ts';
 import type { RestOperations } from './rest.ts';
-import { PAGING_ARGUMENTS, hasDirective, selectAll, type Selection } from './rest-operations.ts';
+import { PAGING_ARGUMENTS, hasDirective, type Selection } from './rest-operations.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -116,7 +116,7 @@ export function openApiDocument(operations: RestOperations): Schema {
 
   const user = object(operations.userSelection);
   const page = object(operations.pageSelection, { UserConnection: 'UserPage' });
-  const reloadResult = object(selectAll(operations.schema.getType('ReloadResult') as never));
+  const reloadResult = object(operations.reloadSelection);
   schemas.Error = errorSchema();
 
   const json = (schema: Schema) => ({ 'application/json': { schema } });

@@ -7,7 +7,7 @@
  * a GraphQL answer decide the REST one. Anything else goes on to `next`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError, isObjectType, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isObjectType, type DocumentNode, type GraphQLObjectType, type ExecutionArgs, type ExecutionResult, type GraphQLField, type GraphQLSchema } from 'graphql';
 import type { Caller } from '../auth/caller.ts';
 import type { UserSnapshot } from '../directory/user-snapshot.ts';
 import { ERRORS } from '../errors.ts';
@@ -61,6 +61,8 @@ export interface RestOperations {
   readonly pageSelection: Selection;
   /** The connection's count only: what an export asks before it walks the users. */
   readonly countSelection: Selection;
+  /** What a reload answers. */
+  readonly reloadSelection: Selection;
   /**
    * Runs an operation text (parsed and validated once) with this context: compiled, as the fast
    * lane runs a query, unless the compiled query declines; then executed, with the same context.
@@ -76,9 +78,12 @@ export function createRestOperations(enveloped: RestOptions['enveloped']): RestO
   const { schema } = enveloped;
   const query = schema.getQueryType()!.getFields();
   const mutation = schema.getMutationType()!.getFields();
-  const userType = schema.getType('User');
-  const connection = schema.getType('UserConnection');
-  if (!userType || !('getFields' in userType) || !connection || !('getFields' in connection)) throw new Error('the schema has no User or UserConnection type');
+  const objectType = (name: string): GraphQLObjectType => {
+    const type = schema.getType(name);
+    if (!isObjectType(type)) throw new Error(`the schema has no object type ${name}`);
+    return type;
+  };
+  const connection = objectType('UserConnection');
 
   type Prepared = { readonly document: DocumentNode; readonly compiled: CompiledQuery | undefined } | readonly GraphQLError[];
   const documents = new Map<string, Prepared>();
@@ -105,9 +110,10 @@ export function createRestOperations(enveloped: RestOptions['enveloped']): RestO
     user: query.user!,
     usersByIds: query.usersByIds!,
     reloadUsers: mutation.reloadUsers!,
-    userSelection: selectAll(userType as never),
-    pageSelection: selectAll(connection as never, new Set(['UserConnection.edges'])),
-    countSelection: { type: connection as never, fields: [{ field: (connection as never as { getFields(): Record<string, never> }).getFields().totalCount! }] },
+    userSelection: selectAll(objectType('User')),
+    pageSelection: selectAll(connection, new Set(['UserConnection.edges'])),
+    countSelection: { type: connection, fields: [{ field: connection.getFields().totalCount! }] },
+    reloadSelection: selectAll(objectType('ReloadResult')),
     async run(text, variables, context) {
       const entry = prepared(text);
       if (!('document' in entry)) return { errors: entry };
@@ -153,7 +159,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
   };
 
   const reload = async (caller: Caller): Promise<RestAnswer> => {
-    const text = operationText('mutation', operations.reloadUsers, [], selectAll(reloadResultType(operations)));
+    const text = operationText('mutation', operations.reloadUsers, [], operations.reloadSelection);
     const answer = operations.answerOf(await operations.run(text, {}, contextFor(caller)), operations.reloadUsers);
     return 'data' in answer ? { status: 200, body: answer.data } : answer;
   };
@@ -208,10 +214,6 @@ function decodePathSegment(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function reloadResultType(operations: RestOperations) {
-  return operations.schema.getType('ReloadResult') as never;
 }
 
 export function badInput(problems: readonly string[]): RestAnswer {
