@@ -7,6 +7,10 @@
 -- No CASCADE: an object of someone else's that depends on ours stops the migration with an error
 -- rather than vanishing.
 
+-- A table that does not exist only makes a notice here.
+DROP TRIGGER IF EXISTS usergraph_notify_insert_webauthn_users ON webauthn_users;
+DROP TRIGGER IF EXISTS usergraph_notify_update_webauthn_users ON webauthn_users;
+DROP TRIGGER IF EXISTS usergraph_notify_delete_webauthn_users ON webauthn_users;
 DROP FUNCTION IF EXISTS usergraph_user_ids_by_email(varchar, text[]);
 DROP FUNCTION IF EXISTS usergraph_user_ids_by_key(varchar, text[]);
 DROP VIEW IF EXISTS user_full_view;

@@ -1,7 +1,7 @@
 /**
  * createApp: the HTTP surface. yoga serves GraphQL and everything around it (GraphiQL, /ready,
  * /status, SSE, errors); the fast lane (http/fast-lane.ts) answers the common query in front of
- * it. It knows nothing of the process: it never listens, reads no environment and opens no
+ * it, and the REST surface (http/rest.ts) in front of both. It knows nothing of the process: it never listens, reads no environment and opens no
  * connection of its own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,6 +13,7 @@ import type { ReloadResult, UserDirectory } from './directory/user-directory.ts'
 import { createFastLane, type FastLaneStats, type NodeListener } from './http/fast-lane.ts';
 import { createPreparedOperations } from './http/prepared-operations.ts';
 import { createRequestContexts } from './http/request-context.ts';
+import { createRestHandler } from './http/rest.ts';
 import type { Logger } from './logger.ts';
 import { useArmor } from './plugins/use-armor.ts';
 import { useCostLimit } from './plugins/use-cost-limit.ts';
@@ -115,9 +116,19 @@ export function createApp(deps: AppDependencies): App {
     onFault: (error) => logger.error({ err: error }, 'the fast lane failed; yoga answers instead'),
   });
   const toYoga = yoga as unknown as NodeListener;
+  // REST (GET /users, /users/{id}, /users.ndjson, /openapi.json; POST /users/reload) runs the same
+  // schema through the same envelop; everything else goes on to the fast lane, then yoga.
+  const rest = createRestHandler({
+    enveloped,
+    authenticate: contexts.authenticate,
+    contextFor: contexts.contextFor,
+    snapshot: () => deps.directory.snapshot,
+    logger,
+  });
+  const toFastLane = (request: IncomingMessage, response: ServerResponse) => fastLane(request, response, toYoga);
 
   return {
-    handleRequest: (request, response) => fastLane(request, response, toYoga),
+    handleRequest: (request, response) => rest(request, response, toFastLane),
     yoga,
     fastLane: fastLane.stats,
   };

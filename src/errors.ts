@@ -28,7 +28,7 @@ function catalogue<const T extends Record<string, Omit<ErrorEntry, 'code'>>>(
 export const ERRORS = catalogue({
   // What a field or an argument refuses: the rest of the answer stands.
   BAD_USER_INPUT: {
-    when: 'an argument or variable the API refuses (id, email, cursor, tenant id, role, first, DateTime); extensions.issues lists each problem',
+    when: 'an argument or variable the API refuses (id, ids, email, cursor, tenant id, role, first, DateTime); extensions.issues lists each problem',
   },
   UNAUTHENTICATED: {
     status: 401,
@@ -36,6 +36,7 @@ export const ERRORS = catalogue({
   },
   FORBIDDEN: { when: 'a guarded field or operation that the credentials do not open' },
   RELOAD_FAILED: { when: 'reloadUsers failed; the previous directory is still served' },
+  USER_NOT_FOUND: { status: 404, when: 'GET /users/{id} names no user (GraphQL answers null)' },
   SUBSCRIBER_TOO_SLOW: { when: 'a userChanged subscriber fell too far behind and was ended' },
 
   // What an operation may ask (GraphQL Armor's limits, and introspection): nothing of it runs.

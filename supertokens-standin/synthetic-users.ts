@@ -3,8 +3,8 @@
  * statements write (see writes.ts), written set-at-a-time so that a million take a minute or
  * two. Core 7 to 11 layout. Never used by the service.
  *
- * For user i of 1..count: 60% sign up with email and password, 25% with a third party, 15%
- * passwordless (a third of those phone-only); every tenth (an email-password user) is a primary
+ * For user i of 1..count: 60% sign up with email and password, 15% with a third party, 10% with
+ * a passkey (WebAuthn), 15% passwordless (a third of those phone-only); every tenth (an email-password user) is a primary
  * user with a third-party login method linked to it; every fifth has an external id; every third
  * is also in tenant t1; most have metadata, roles in one or two tenants, last activity, and some
  * verified emails.
@@ -39,7 +39,8 @@ export async function seedSyntheticUsers(db: Kysely<any>, { count, appId = 'publ
       CREATE TEMP TABLE synthetic ON COMMIT DROP AS
       SELECT i,
              md5('ug-' || i)::uuid::text AS user_id,
-             CASE WHEN i % 20 < 12 THEN 'emailpassword' WHEN i % 20 < 17 THEN 'thirdparty' ELSE 'passwordless' END AS recipe_id,
+             CASE WHEN i % 20 < 12 THEN 'emailpassword' WHEN i % 20 < 15 THEN 'thirdparty' WHEN i % 20 < 17 THEN 'webauthn'
+                  ELSE 'passwordless' END AS recipe_id,
              'user' || i || '@example.com' AS email,
              (${since}::bigint + i::bigint * 60000) AS time_joined,
              i % 10 = 0 AS is_primary,
@@ -87,7 +88,16 @@ export async function seedSyntheticUsers(db: Kysely<any>, { count, appId = 'publ
       SELECT ${appId}, user_id, CASE WHEN i % 20 = 19 THEN NULL ELSE email END, '+1555' || lpad(i::text, 7, '0'), time_joined
       FROM synthetic WHERE recipe_id = 'passwordless'
     `);
-    await run(sql`ANALYZE thirdparty_users, passwordless_users`);
+    await run(sql`
+      INSERT INTO webauthn_users (app_id, user_id, email, rp_id, time_joined)
+      SELECT ${appId}, user_id, email, 'example.com', time_joined FROM synthetic WHERE recipe_id = 'webauthn'
+    `);
+    await run(sql`
+      INSERT INTO webauthn_user_to_tenant (app_id, tenant_id, user_id, email)
+      SELECT ${appId}, a.tenant_id, w.user_id, w.email
+      FROM webauthn_users w JOIN all_auth_recipe_users a ON a.app_id = w.app_id AND a.user_id = w.user_id WHERE w.app_id = ${appId}
+    `);
+    await run(sql`ANALYZE thirdparty_users, passwordless_users, webauthn_users, webauthn_user_to_tenant`);
     await run(sql`
       INSERT INTO passwordless_user_to_tenant (app_id, tenant_id, user_id, email, phone_number)
       SELECT ${appId}, a.tenant_id, p.user_id, p.email, p.phone_number

@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
 
 const CORE_11_DDL = new URL('./ddl/core-11.sql', import.meta.url);
+const WEBAUTHN_DDL = new URL('./ddl/webauthn.sql', import.meta.url);
 const CORE_12_DDL = new URL('./ddl/core-12.sql', import.meta.url);
 
 /** Any database handle: these tables are not part of the service's typed `Database`. */
@@ -32,11 +33,15 @@ const writesOld = (mode: MigrationMode | undefined) => mode !== 'MIGRATED';
 /** New tables: recipe_user_account_infos, recipe_user_tenants, primary_user_tenants (core 12, not LEGACY). */
 const writesNew = (mode: MigrationMode | undefined) => mode !== undefined && mode !== 'LEGACY';
 
-export type RecipeId = 'emailpassword' | 'thirdparty' | 'passwordless';
+export type RecipeId = 'emailpassword' | 'thirdparty' | 'passwordless' | 'webauthn';
 
-/** Core's tables, and the default app and tenant that core creates when it first starts. */
-export async function createSuperTokensTables(db: Db, { core = 11 }: { core?: 11 | 12 } = {}): Promise<void> {
+/**
+ * Core's tables, and the default app and tenant that core creates when it first starts. Core 11 by
+ * default; 10 is a core 7 to 10.0 (the same tables without WebAuthn's, which came with 10.1).
+ */
+export async function createSuperTokensTables(db: Db, { core = 11 }: { core?: 10 | 11 | 12 } = {}): Promise<void> {
   await sql.raw(await readFile(CORE_11_DDL, 'utf8')).execute(db);
+  if (core >= 11) await sql.raw(await readFile(WEBAUTHN_DDL, 'utf8')).execute(db);
   await createApp(db, 'public');
   if (core === 12) await sql.raw(await readFile(CORE_12_DDL, 'utf8')).execute(db);
 }
@@ -73,6 +78,13 @@ export interface ThirdPartySignUp extends SignUpCommon {
 export interface PasswordlessSignUp extends SignUpCommon {
   readonly email?: string | null;
   readonly phoneNumber?: string | null;
+}
+
+/** A passkey sign-up: the email the passkey was registered with, and the relying party. */
+export interface WebAuthnSignUp extends SignUpCommon {
+  readonly email: string;
+  /** The relying party (the site's domain) the passkey belongs to. */
+  readonly rpId?: string;
 }
 
 /** One identifier of a recipe user, as core 12's account-info tables hold it. */
@@ -133,6 +145,41 @@ export async function signUpPasswordless(db: Db, input: PasswordlessSignUp): Pro
   });
 }
 
+/**
+ * WebAuthNQueries.createUser_Transaction: app_id_to_user_id, all_auth_recipe_users,
+ * webauthn_user_to_tenant, then webauthn_users (the tenant row comes before the user row here,
+ * unlike the other recipes). Core 12 adds the email as an account info (addRecipeUserAccountInfo_Transaction).
+ */
+export async function signUpWebAuthn(db: Db, input: WebAuthnSignUp): Promise<string> {
+  const { email, rpId = 'example.com' } = input;
+  return signUp(db, input, 'webauthn', [{ type: 'email', value: email, thirdPartyId: '', thirdPartyUserId: '' }], {
+    tenantRowFirst: true,
+    insertRecipeUser: (trx, { appId, userId, timeJoined }) =>
+      sql`INSERT INTO webauthn_users (app_id, user_id, email, rp_id, time_joined)
+          VALUES (${appId}, ${userId}, ${email}, ${rpId}, ${timeJoined})`.execute(trx),
+    insertToTenant: (trx, { appId, tenantId, userId }) =>
+      sql`INSERT INTO webauthn_user_to_tenant (app_id, tenant_id, user_id, email)
+          VALUES (${appId}, ${tenantId}, ${userId}, ${email})`.execute(trx),
+  });
+}
+
+/**
+ * WebAuthNQueries.updateUserEmail_Transaction (core 7 to 11 tables): the tenant's row, then the
+ * user's. Core changes webauthn_user_to_tenant in the tenant of the request only.
+ */
+export async function updateWebAuthnEmail(
+  db: Db,
+  userId: string,
+  email: string,
+  { appId = 'public', tenantId = 'public' }: { appId?: string; tenantId?: string } = {},
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`UPDATE webauthn_user_to_tenant SET email = ${email}
+              WHERE app_id = ${appId} AND tenant_id = ${tenantId} AND user_id = ${userId}`.execute(trx);
+    await sql`UPDATE webauthn_users SET email = ${email} WHERE app_id = ${appId} AND user_id = ${userId}`.execute(trx);
+  });
+}
+
 interface SignUpRow {
   readonly appId: string;
   readonly tenantId: string;
@@ -141,6 +188,8 @@ interface SignUpRow {
 }
 
 interface RecipeInserts {
+  /** Core writes the *_user_to_tenant row before the recipe's own row (WebAuthn does). */
+  readonly tenantRowFirst?: boolean;
   insertRecipeUser(trx: Db, row: SignUpRow): Promise<unknown>;
   insertToTenant(trx: Db, row: SignUpRow): Promise<unknown>;
 }
@@ -164,8 +213,9 @@ async function signUp(db: Db, input: SignUpCommon, recipeId: RecipeId, infos: re
                   (app_id, tenant_id, user_id, primary_or_recipe_user_id, recipe_id, time_joined, primary_or_recipe_user_time_joined)
                 VALUES (${appId}, ${tenantId}, ${userId}, ${userId}, ${recipeId}, ${timeJoined}, ${timeJoined})`.execute(trx);
     }
+    if (recipe.tenantRowFirst && writesOld(mode)) await recipe.insertToTenant(trx, row);
     await recipe.insertRecipeUser(trx, row);
-    if (writesOld(mode)) await recipe.insertToTenant(trx, row);
+    if (!recipe.tenantRowFirst && writesOld(mode)) await recipe.insertToTenant(trx, row);
     if (writesNew(mode)) {
       // AccountInfoQueries.addRecipeUserAccountInfo_Transaction, once per account info.
       for (const info of infos) {
@@ -282,12 +332,13 @@ interface RecipeUserRow {
 async function readRecipeUser(trx: Db, appId: string, userId: string): Promise<RecipeUserRow> {
   const { rows } = await sql<RecipeUserRow>`
     SELECT a.recipe_id, a.primary_or_recipe_user_id, a.is_linked_or_is_a_primary_user,
-           COALESCE(e.email, t.email, p.email) AS email, p.phone_number, t.third_party_id, t.third_party_user_id,
-           COALESCE(e.time_joined, t.time_joined, p.time_joined) AS time_joined
+           COALESCE(e.email, t.email, p.email, w.email) AS email, p.phone_number, t.third_party_id, t.third_party_user_id,
+           COALESCE(e.time_joined, t.time_joined, p.time_joined, w.time_joined) AS time_joined
     FROM app_id_to_user_id a
     LEFT JOIN emailpassword_users e ON a.recipe_id = 'emailpassword' AND e.app_id = a.app_id AND e.user_id = a.user_id
     LEFT JOIN thirdparty_users t ON a.recipe_id = 'thirdparty' AND t.app_id = a.app_id AND t.user_id = a.user_id
     LEFT JOIN passwordless_users p ON a.recipe_id = 'passwordless' AND p.app_id = a.app_id AND p.user_id = a.user_id
+    LEFT JOIN webauthn_users w ON a.recipe_id = 'webauthn' AND w.app_id = a.app_id AND w.user_id = a.user_id
     WHERE a.app_id = ${appId} AND a.user_id = ${userId}
   `.execute(trx);
   const row = rows[0];
@@ -334,6 +385,13 @@ export async function addUserToTenant(
         case 'passwordless':
           await sql`INSERT INTO passwordless_user_to_tenant (app_id, tenant_id, user_id, email, phone_number)
                     VALUES (${appId}, ${tenantId}, ${userId}, ${user.email}, ${user.phone_number})
+                    ON CONFLICT (app_id, tenant_id, user_id) DO NOTHING`.execute(trx);
+          break;
+        case 'webauthn':
+          // Reconstruction, after the other recipes: usergraph reads a login method's tenants from
+          // all_auth_recipe_users (as core's getUsersInfoUsingIdList does), not from this row.
+          await sql`INSERT INTO webauthn_user_to_tenant (app_id, tenant_id, user_id, email)
+                    VALUES (${appId}, ${tenantId}, ${userId}, ${user.email})
                     ON CONFLICT (app_id, tenant_id, user_id) DO NOTHING`.execute(trx);
           break;
       }

@@ -2,8 +2,8 @@
 -- the way SuperTokens' own getUser shows it, one row per (app, user), never password_hash.
 --
 -- A user is the group of app_id_to_user_id rows sharing a primary_or_recipe_user_id: a primary
--- user with all its linked login methods (email-password, third-party, passwordless), or a recipe
--- user linked to nobody. A login method's tenants come from core 12's recipe_user_tenants when that
+-- user with all its linked login methods (email-password, third-party, passwordless, WebAuthn),
+-- or a recipe user linked to nobody. A login method's tenants come from core 12's recipe_user_tenants when that
 -- recipe user has rows there, else from all_auth_recipe_users, so that every migration_mode reads
 -- the same. Every app's users are here (column app_id); the service always filters by its APP_ID.
 --
@@ -13,10 +13,11 @@
 --
 -- A table marked optional is written between double braces below: usergraph's migrator puts the
 -- table's name there or, when this database lacks it (recipe_user_tenants before core 12), an empty
--- relation with these columns (src/db/repeatable-sql.ts).
+-- relation with these columns (src/db/repeatable-sql.ts). webauthn_users came with core 10.1.
 --! optional recipe_user_tenants (app_id varchar, recipe_user_id bpchar, tenant_id varchar)
 --! optional thirdparty_users (app_id varchar, third_party_id varchar, third_party_user_id varchar, user_id bpchar, email varchar, time_joined bigint)
 --! optional passwordless_users (app_id varchar, user_id bpchar, email varchar, phone_number varchar, time_joined bigint)
+--! optional webauthn_users (app_id varchar, user_id bpchar, email varchar, time_joined bigint)
 
 CREATE VIEW user_full_view AS
 SELECT
@@ -97,6 +98,10 @@ CROSS JOIN LATERAL (
       SELECT p.email, p.phone_number, NULL, NULL, p.time_joined
       FROM {{passwordless_users}} p
       WHERE r.recipe_id = 'passwordless' AND p.app_id = r.app_id AND p.user_id = r.user_id
+      UNION ALL
+      SELECT w.email, NULL, NULL, NULL, w.time_joined
+      FROM {{webauthn_users}} w
+      WHERE r.recipe_id = 'webauthn' AND w.app_id = r.app_id AND w.user_id = r.user_id
     ) rec
     LEFT JOIN userid_mapping rm ON rm.app_id = r.app_id AND rm.supertokens_user_id = r.user_id
     WHERE r.app_id = u.app_id AND r.primary_or_recipe_user_id = u.user_id

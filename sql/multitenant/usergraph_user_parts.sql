@@ -13,8 +13,9 @@
 --! optional recipe_user_tenants (app_id varchar, recipe_user_id bpchar, tenant_id varchar)
 --! optional thirdparty_users (app_id varchar, third_party_id varchar, third_party_user_id varchar, user_id bpchar, email varchar, time_joined bigint)
 --! optional passwordless_users (app_id varchar, user_id bpchar, email varchar, phone_number varchar, time_joined bigint)
+--! optional webauthn_users (app_id varchar, user_id bpchar, email varchar, time_joined bigint)
 
--- Every recipe user (a login method) with the user it belongs to (user_key: its primary user, or
+-- Every recipe user (a login method: email-password, third-party, passwordless, WebAuthn) with the user it belongs to (user_key: its primary user, or
 -- itself), its recipe's fields (NULL when its recipe row is missing) and its external id.
 CREATE VIEW usergraph_login_methods AS
 SELECT
@@ -40,6 +41,9 @@ LEFT JOIN (
   UNION ALL
   SELECT app_id, user_id, 'passwordless', email, phone_number, NULL, NULL, time_joined
   FROM {{passwordless_users}} p
+  UNION ALL
+  SELECT app_id, user_id, 'webauthn', email, NULL, NULL, NULL, time_joined
+  FROM {{webauthn_users}} w
 ) rec ON rec.app_id = r.app_id AND rec.user_id = r.user_id AND rec.recipe_id = r.recipe_id
 LEFT JOIN userid_mapping rm ON rm.app_id = r.app_id AND rm.supertokens_user_id = r.user_id;
 

@@ -29,6 +29,8 @@ export interface LookupStats {
 export interface Loaders {
   /** The user any of its ids names, or null. */
   userById(id: string): MaybePromise<User | null>;
+  /** The users these ids name, in their order, null where an id names nobody; the misses go to the database together. */
+  usersByIds(ids: readonly string[]): MaybePromise<ReadonlyArray<User | null>>;
   /** Every user holding an email through any login method, oldest first. */
   usersByEmail(email: string): MaybePromise<readonly User[]>;
   /** The user holding an email in a tenant: the primary one, else the oldest (see `chooseUserByEmail`). */
@@ -40,8 +42,8 @@ export interface Loaders {
 /** Large enough to batch a page of lookups, small enough to keep one `= ANY($1)` cheap. */
 const MAX_BATCH_SIZE = 500;
 
-export function createLoaders(directory: UserDirectory, fetchMissing: MissingUserFetcher): Loaders {
-  const snapshot: UserSnapshot = directory.snapshot;
+/** `snapshot`: the one to read (the directory's current one unless given: a long export keeps reading the one it began with). */
+export function createLoaders(directory: UserDirectory, fetchMissing: MissingUserFetcher, snapshot: UserSnapshot = directory.snapshot): Loaders {
   const stats: LookupStats = { cacheHits: 0, databaseLookups: 0, databaseQueries: 0 };
   let byIdSeen: Map<string, MaybePromise<User | null>> | undefined;
   let byEmailSeen: Map<string, MaybePromise<readonly User[]>> | undefined;
@@ -113,6 +115,12 @@ export function createLoaders(directory: UserDirectory, fetchMissing: MissingUse
     return found;
   };
 
+  // Each id as userById reads it: the misses of one call wait in the same batch (one query per 500).
+  const usersByIds = (ids: readonly string[]): MaybePromise<ReadonlyArray<User | null>> => {
+    const found = ids.map(userById);
+    return found.some((user) => user instanceof Promise) ? Promise.all(found) : (found as ReadonlyArray<User | null>);
+  };
+
   const usersByEmail = (rawEmail: string): MaybePromise<readonly User[]> => {
     const email = normalizeEmail(rawEmail);
     byEmailSeen ??= new Map();
@@ -139,6 +147,7 @@ export function createLoaders(directory: UserDirectory, fetchMissing: MissingUse
 
   return {
     userById,
+    usersByIds,
     usersByEmail,
     userByEmail: (email, tenantId) => whenReady(usersByEmail(email), (holders) => chooseUserByEmail(holders, email, tenantId)),
     listUsers: (query) => snapshot.listUsers(query),

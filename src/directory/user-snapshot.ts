@@ -104,7 +104,7 @@ export class UserSnapshot {
   }
 
   /** Every user a filter selects, in listing order (for streaming exports: one snapshot, nothing built whole). */
-  *users(filter: UserFilter = {}): Iterable<User> {
+  *users(filter: UserFilter = {}): IterableIterator<User> {
     const { pool, tests } = this.plan(filter);
     if (!pool) return;
     for (const user of this.iterate(pool, undefined)) if (tests.every((test) => test(user))) yield user;

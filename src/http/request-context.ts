@@ -9,6 +9,7 @@ import type { AuthConfig } from '../config/config.ts';
 import { createLoaders, type MissingUserFetcher } from '../directory/loaders.ts';
 import type { UserChangeHub } from '../directory/user-change-hub.ts';
 import type { ReloadResult, UserDirectory } from '../directory/user-directory.ts';
+import type { UserSnapshot } from '../directory/user-snapshot.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../schema/context.ts';
 import { InvalidCredentialsError } from '../schema/errors.ts';
@@ -30,7 +31,8 @@ export interface RequestContexts {
   readonly identifyCaller: CallerIdentifier;
   /** Refused credentials become the response's 401, and one log line. */
   authenticate(authorization: string | null): Promise<Caller>;
-  contextFor(caller: Caller): RequestContext;
+  /** `snapshot`: read this one rather than the directory's current one (an export reads one throughout). */
+  contextFor(caller: Caller, snapshot?: UserSnapshot): RequestContext;
 }
 
 export function createRequestContexts(deps: RequestContextDependencies): RequestContexts {
@@ -57,8 +59,8 @@ export function createRequestContexts(deps: RequestContextDependencies): Request
         throw new InvalidCredentialsError(error.reason);
       }
     },
-    contextFor(caller) {
-      const loaders = createLoaders(directory, fetchMissing);
+    contextFor(caller, snapshot) {
+      const loaders = createLoaders(directory, fetchMissing, snapshot);
       const access = createAccess(caller, { adminRole: auth.adminRole, userById: loaders.userById });
       return { caller, access, loaders, reloadUsers, userChanges };
     },

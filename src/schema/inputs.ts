@@ -25,6 +25,11 @@ export const userId = z
   .regex(CONTROL_CHARACTERS, 'id must not contain control characters')
   .refine(isWellFormed, 'id must be well-formed Unicode (no lone surrogates)');
 
+export const MAX_USERS_BY_IDS = 500;
+
+/** usersByIds: each an id as above, at most MAX_USERS_BY_IDS of them. */
+export const userIds = z.array(userId).max(MAX_USERS_BY_IDS, `ids: at most ${MAX_USERS_BY_IDS} ids at once`);
+
 /** Trimmed and lower-cased, as SuperTokens stores emails. */
 export const email = z
   .string()

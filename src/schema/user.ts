@@ -5,7 +5,7 @@ import type { UserPage } from '../directory/user-snapshot.ts';
 import { builder } from './builder.ts';
 import { cost } from './cost.ts';
 import { encodeCursor } from './cursor.ts';
-import { cursor, DEFAULT_PAGE_SIZE, email, MAX_PAGE_SIZE, name, pageSize, tenantId, userId } from './inputs.ts';
+import { cursor, DEFAULT_PAGE_SIZE, email, MAX_PAGE_SIZE, MAX_USERS_BY_IDS, name, pageSize, tenantId, userId, userIds } from './inputs.ts';
 import { needsPermission, needsPermissionOrSelf, personal, userNeedsPermissionOrSelf } from './rules.ts';
 
 const ThirdPartyIdentityType = builder.objectRef<ThirdPartyIdentity>('ThirdPartyIdentity').implement({
@@ -19,7 +19,7 @@ const ThirdPartyIdentityType = builder.objectRef<ThirdPartyIdentity>('ThirdParty
 const LoginMethodType = builder.objectRef<LoginMethod>('LoginMethod').implement({
   description: 'One way the user signs in: a SuperTokens recipe user linked to (or being) the user.',
   fields: (t) => ({
-    recipeId: t.exposeString('recipeId', { description: '"emailpassword", "thirdparty" or "passwordless".' }),
+    recipeId: t.exposeString('recipeId', { description: '"emailpassword", "thirdparty", "passwordless" or "webauthn" (a passkey).' }),
     recipeUserId: t.exposeID('recipeUserId', { description: "The recipe user's id as the SDK shows it: its external id when it has one." }),
     supertokensUserId: t.exposeID('supertokensUserId', { description: "The recipe user's SuperTokens id." }),
     email: t.exposeString('email', { nullable: true }),
@@ -133,6 +133,17 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }).validate(userId) },
     ...needsPermissionOrSelf(USERS_READ, (args: { id: string }) => ({ self: args.id })),
     resolve: (_root, { id }, { loaders }) => loaders.userById(id),
+  }),
+
+  usersByIds: t.field({
+    type: [UserType],
+    nullable: { list: false, items: true },
+    description: `The users these ids name (as user(id) reads an id), in the order asked: null for an id that names nobody. At most ${MAX_USERS_BY_IDS} ids.`,
+    args: { ids: t.arg.idList({ required: true }).validate(userIds) },
+    ...needsPermission(USERS_READ),
+    // One user per id: the answer is as long as the list.
+    ...cost({ listSize: { slicingArguments: ['ids'], assumedSize: 0 } }),
+    resolve: (_root, { ids }, { loaders }) => loaders.usersByIds(ids),
   }),
 
   userByEmail: t.field({

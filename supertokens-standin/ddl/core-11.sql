@@ -1,5 +1,5 @@
--- SuperTokens core 11 (postgresql plugin 9.x) tables, as the plugin creates them.
--- Sources and version notes: docs/supertokens-schema.md. Used by the embedded demo and the tests;
+-- SuperTokens core 11 (postgresql plugin 9.x) tables, as the plugin creates them, but for the
+-- WebAuthn recipe's (core 10.1+), which are in webauthn.sql. Sources and version notes: docs/supertokens-schema.md. Used by the embedded demo and the tests;
 -- never run against a DATABASE_URL.
 
 CREATE TABLE IF NOT EXISTS apps (

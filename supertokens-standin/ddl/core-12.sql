@@ -31,6 +31,10 @@ ALTER TABLE passwordless_users
   DROP CONSTRAINT passwordless_users_user_id_fkey,
   ADD CONSTRAINT passwordless_users_user_id_fkey FOREIGN KEY (app_id, user_id)
     REFERENCES app_id_to_user_id (app_id, user_id) ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE webauthn_users
+  DROP CONSTRAINT webauthn_users_user_id_fkey,
+  ADD CONSTRAINT webauthn_users_user_id_fkey FOREIGN KEY (app_id, user_id)
+    REFERENCES app_id_to_user_id (app_id, user_id) ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE userid_mapping
   DROP CONSTRAINT userid_mapping_supertokens_user_id_fkey,
   ADD CONSTRAINT userid_mapping_supertokens_user_id_fkey FOREIGN KEY (app_id, supertokens_user_id)
@@ -56,6 +60,7 @@ CREATE TABLE IF NOT EXISTS recipe_user_account_infos (
   CONSTRAINT recipe_user_account_infos_tenant_id_fkey FOREIGN KEY (app_id) REFERENCES apps (app_id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS idx_recipe_user_account_infos_app_recipe_user ON recipe_user_account_infos (app_id, recipe_user_id);
+CREATE INDEX IF NOT EXISTS idx_recipe_user_account_infos_account_info ON recipe_user_account_infos (app_id, account_info_type, account_info_value); -- 9.6.2
 
 CREATE TABLE IF NOT EXISTS recipe_user_tenants (
   app_id VARCHAR(64) NOT NULL,

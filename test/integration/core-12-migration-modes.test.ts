@@ -71,7 +71,7 @@ describe.each(MIGRATION_MODES)('written in migration_mode %s', (mode) => {
       }`),
     );
     expect(data).toEqual({
-      t1: { nodes: [{ id: EXPECTED.tenantOnly.id }, { id: EXPECTED.ada.id }] },
+      t1: { nodes: [{ id: EXPECTED.passkey.id }, { id: EXPECTED.tenantOnly.id }, { id: EXPECTED.ada.id }] },
       inT1: { id: EXPECTED.ada.id },
       notInT1: null,
     });

@@ -10,13 +10,16 @@ import { describe, expect, inject } from 'vitest';
 import {
   addUserRole,
   createUserIdMapping,
+  deleteRecipeUser,
   linkAccounts,
   makePrimaryUser,
   setLastActive,
   setUserMetadata,
   signUpEmailPassword,
   signUpThirdParty,
+  signUpWebAuthn,
   unlinkAccounts,
+  updateWebAuthnEmail,
 } from '../../supertokens-standin/writes.ts';
 import { test as it } from '../support/fixtures.ts';
 import { adminQuery, type TestDatabase } from '../support/postgres.ts';
@@ -107,6 +110,32 @@ describe('each kind of write appears in the API', () => {
     await unlinkAccounts(database.db, google, primary);
     await sleepUntil(async () => (await userSeenBy(server, google))?.supertokensUserId === google);
     await sleepUntil(async () => (await userSeenBy(server, primary))?.loginMethods.length === 1);
+  });
+
+  it('a passkey sign-up, its email changed, the passkey linked to a primary user, then deleted', async ({ server, database }) => {
+    const passkey = await signUpWebAuthn(database.db, { email: 'passkey.before@example.com', timeJoined: 1_600_000_200_000 });
+    await sleepUntil(async () => (await userSeenBy(server, passkey)) !== null);
+    expect((await userSeenBy(server, passkey))!.loginMethods.map((method) => method.recipeId)).toEqual(['webauthn']);
+
+    // Only webauthn_users changes here (and webauthn_user_to_tenant, which the view does not read).
+    await updateWebAuthnEmail(database.db, passkey, 'passkey.after@example.com');
+    await sleepUntil(async () => (await userSeenBy(server, passkey))?.email === 'passkey.after@example.com');
+    expect(expectData(await server.execute('{ userByEmail(email: "passkey.after@example.com") { id } }')).userByEmail).toEqual({ id: passkey });
+
+    const primary = await signUpEmailPassword(database.db, { email: 'passkey.owner@example.com', timeJoined: 1_600_000_100_000 });
+    await makePrimaryUser(database.db, primary);
+    await linkAccounts(database.db, passkey, primary);
+    await sleepUntil(async () => (await userSeenBy(server, passkey))?.supertokensUserId === primary);
+    expect((await userSeenBy(server, primary))!.loginMethods.map((method) => [method.recipeId, method.recipeUserId])).toEqual([
+      ['emailpassword', primary],
+      ['webauthn', passkey],
+    ]);
+
+    // Core's deleteUser for a linked recipe user: its rows go, the primary user stays.
+    await deleteRecipeUser(database.db, passkey);
+    await sleepUntil(async () => (await userSeenBy(server, primary))?.loginMethods.length === 1);
+    expect(await userSeenBy(server, passkey)).toBeNull();
+    expect(expectData(await server.execute('{ usersByEmail(email: "passkey.after@example.com") { id } }')).usersByEmail).toEqual([]);
   });
 
   it('an external id mapped: the user answers to it, and metadata filed under it follows', async ({ server, database }) => {

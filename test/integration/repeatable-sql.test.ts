@@ -18,6 +18,7 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 
 const FILES = [
   'sql/multitenant/user_full_view.sql',
+  'sql/multitenant/usergraph_notify_webauthn.sql',
   'sql/multitenant/usergraph_user_ids_by_email.sql',
   'sql/multitenant/usergraph_user_ids_by_key.sql',
   'sql/multitenant/usergraph_user_parts.sql',
@@ -140,6 +141,40 @@ describe('after a SuperTokens upgrade adds a table the view reads', () => {
     expect(await migrateToLatest(database.db)).toEqual(FILES);
     expect(await viewDefinition(database.db)).toContain('FROM recipe_user_tenants t');
     expect(await recorded(database.db)).toEqual(await expectedRecords(database.db));
+  });
+});
+
+describe('after a SuperTokens upgrade adds WebAuthn (core 10.0 to 10.1)', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ empty: true });
+    await createSuperTokensTables(database.db, { core: 10 });
+    await migrateToLatest(database.db);
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  async function webauthnTriggers(db: Kysely<any>): Promise<string[]> {
+    const { rows } = await sql<{ name: string }>`
+      SELECT DISTINCT trigger_name AS name FROM information_schema.triggers WHERE event_object_table = 'webauthn_users' ORDER BY 1
+    `.execute(db);
+    return rows.map((row) => row.name);
+  }
+
+  it('the next migration run reads webauthn_users in the view and watches it for changes', async () => {
+    expect(await viewDefinition(database.db)).not.toContain('webauthn_users');
+    await sql.raw(await readFile(new URL('../../supertokens-standin/ddl/webauthn.sql', import.meta.url), 'utf8')).execute(database.db);
+
+    expect(await migrateToLatest(database.db)).toEqual(FILES);
+    expect(await viewDefinition(database.db)).toContain('FROM webauthn_users w');
+    expect(await webauthnTriggers(database.db)).toEqual([
+      'usergraph_notify_delete_webauthn_users',
+      'usergraph_notify_insert_webauthn_users',
+      'usergraph_notify_update_webauthn_users',
+    ]);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   setUserMetadata,
   signUpEmailPassword,
   signUpThirdParty,
+  signUpWebAuthn,
   unlinkAccounts,
 } from '../../supertokens-standin/writes.ts';
 import { test } from '../support/fixtures.ts';
@@ -195,7 +196,7 @@ describe('users', () => {
 
   it('keeps the users with a login method in a tenant', async ({ server }) => {
     const data = expectData(await server.execute(PAGE, { tenantId: 't1' }));
-    expect(data.users).toEqual({ totalCount: 2, nodes: ids([EXPECTED.tenantOnly, EXPECTED.ada]) });
+    expect(data.users).toEqual({ totalCount: 3, nodes: ids([EXPECTED.passkey, EXPECTED.tenantOnly, EXPECTED.ada]) });
   });
 
   it('with a tenant, keeps the holders of a role in that tenant', async ({ server }) => {
@@ -219,6 +220,32 @@ describe('users', () => {
 
   it('returns an empty page for a tenant nobody is in', async ({ server }) => {
     expect(expectData(await server.execute(PAGE, { tenantId: 'nowhere' })).users).toEqual({ totalCount: 0, nodes: [] });
+  });
+});
+
+describe('WebAuthn (passkey) users', () => {
+  it('finds a user by the id of a passkey linked to it, with both login methods', async ({ server }) => {
+    expect(expectData(await server.execute(USER, { id: ID.gracePasskey })).user).toEqual(EXPECTED.grace);
+  });
+
+  it('finds a passkey user by its email, in each tenant it is in', async ({ server }) => {
+    for (const tenantId of ['public', 't1']) {
+      expect(expectData(await server.execute(BY_EMAIL, { email: 'Pass.Key@example.com', tenantId })).userByEmail).toEqual(EXPECTED.passkey);
+    }
+    expect(expectData(await server.execute(ALL_BY_EMAIL, { email: 'grace@example.com' })).usersByEmail).toEqual([EXPECTED.grace]);
+  });
+
+  it('finds a passkey user the directory has not loaded by its email, in the database', async ({ server, database }) => {
+    const late = 'a4000000-0000-4000-8000-000000000001';
+    await signUpWebAuthn(database.db, { userId: late, email: 'late.passkey@example.com', timeJoined: T0 + 32 * DAY });
+
+    const before = server.statements.length;
+    const response = await server.execute(`{ usersByEmail(email: "late.passkey@example.com") { ${USER_FIELDS} } }`);
+    expect(expectData(response).usersByEmail).toEqual([
+      single({ recipeId: 'webauthn', id: late, email: 'late.passkey@example.com', timeJoined: T0 + 32 * DAY }),
+    ]);
+    expect(response.extensions?.directory).toEqual({ cacheHits: 0, databaseLookups: 1, databaseQueries: 1 });
+    expect(server.userReads(before)).toBe(1);
   });
 });
 

@@ -16,6 +16,8 @@ export const PER_USER_TABLES: ReadonlySet<string> = new Set([
   'user_last_active',
   'emailverification_verified_emails',
   'recipe_user_tenants',
+  'webauthn_users',
+  'webauthn_user_to_tenant',
 ]);
 
 export interface PlanNode {

@@ -1,6 +1,7 @@
 /**
- * One app's worth of SuperTokens users, written the way core writes them (sign-ups, linking, a
- * tenant add, id mappings, roles in two tenants, verified emails, a phone-only user, orphan rows),
+ * One app's worth of SuperTokens users, written the way core writes them (sign-ups of every recipe,
+ * passkeys included, linking, tenant adds, id mappings, roles in two tenants, verified emails, a
+ * phone-only user, orphan rows),
  * and the exact GraphQL answer for each user. The ids and times are fixed, so the same answer
  * holds in every app and every migration_mode the scenario is written to.
  */
@@ -18,6 +19,7 @@ import {
   signUpEmailPassword,
   signUpPasswordless,
   signUpThirdParty,
+  signUpWebAuthn,
   verifyEmail,
   type MigrationMode,
 } from '../../supertokens-standin/writes.ts';
@@ -41,6 +43,11 @@ export const ID = {
   bossPrimary: 'd0000000-0000-4000-8000-000000000002',
   /** A user who signed up in tenant t1 only. */
   tenantOnly: 'e0000000-0000-4000-8000-000000000001',
+  /** A WebAuthn (passkey) user, added to tenant t1 after signing up in public. */
+  passkey: '90000000-0000-4000-8000-000000000001',
+  /** Grace: an email-password primary user with a passkey linked to it, whose email is verified for the passkey. */
+  graceEmailPassword: '91000000-0000-4000-8000-000000000001',
+  gracePasskey: '91000000-0000-4000-8000-000000000002',
   /** An id with metadata, roles and activity but no user. */
   orphan: 'f0000000-0000-4000-8000-000000000001',
 } as const;
@@ -100,6 +107,15 @@ export async function writeScenario(db: Kysely<any>, { appId = 'public', mode }:
   await addUserRole(db, ID.bossPrimary, 'editor', 'public', appId);
 
   await signUpEmailPassword(db, { ...where, userId: ID.tenantOnly, email: 'tenant@example.com', timeJoined: T0 + 8 * DAY, tenantId: 't1' });
+
+  await signUpWebAuthn(db, { ...where, userId: ID.passkey, email: 'pass.key@example.com', timeJoined: T0 + 9 * DAY });
+  await addUserToTenant(db, ID.passkey, 't1', where);
+
+  await signUpEmailPassword(db, { ...where, userId: ID.graceEmailPassword, email: 'grace@example.com', timeJoined: T0 + 10 * DAY });
+  await signUpWebAuthn(db, { ...where, userId: ID.gracePasskey, email: 'grace@example.com', timeJoined: T0 + 11 * DAY });
+  await makePrimaryUser(db, ID.graceEmailPassword, where);
+  await linkAccounts(db, ID.gracePasskey, ID.graceEmailPassword, where);
+  await verifyEmail(db, ID.gracePasskey, 'grace@example.com', appId);
 
   await setUserMetadata(db, ID.orphan, { ghost: true }, appId);
   await addUserRole(db, ID.orphan, 'admin', 'public', appId);
@@ -226,10 +242,23 @@ export const EXPECTED = {
     },
   ),
   tenantOnly: single({ recipeId: 'emailpassword', id: ID.tenantOnly, email: 'tenant@example.com', tenantIds: ['t1'], timeJoined: T0 + 8 * DAY }),
+  passkey: single({ recipeId: 'webauthn', id: ID.passkey, email: 'pass.key@example.com', tenantIds: ['public', 't1'], timeJoined: T0 + 9 * DAY }),
+  grace: single(
+    { recipeId: 'emailpassword', id: ID.graceEmailPassword, email: 'grace@example.com', timeJoined: T0 + 10 * DAY },
+    {
+      isPrimaryUser: true,
+      loginMethods: [
+        method({ recipeId: 'emailpassword', id: ID.graceEmailPassword, email: 'grace@example.com', timeJoined: T0 + 10 * DAY }),
+        method({ recipeId: 'webauthn', id: ID.gracePasskey, email: 'grace@example.com', timeJoined: T0 + 11 * DAY, verified: true }),
+      ],
+    },
+  ),
 };
 
 /** Every user of the scenario, newest first: the listing order. */
 export const LISTED = [
+  EXPECTED.grace,
+  EXPECTED.passkey,
   EXPECTED.tenantOnly,
   EXPECTED.bossPrimary,
   EXPECTED.bossUnlinkedOlder,

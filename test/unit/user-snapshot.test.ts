@@ -328,3 +328,48 @@ describe('UserSnapshot with linked accounts, external ids and tenants', () => {
     expect(snapshot.listUsers({ first: 10, tenantId: 't9', role: 'admin' })).toMatchObject({ users: [], totalCount: 0 });
   });
 });
+
+describe('UserSnapshot.users(filter): the listing, walked one user at a time', () => {
+  const inTenant = (u: User, tenantId: string, rolesThere: string[] = []): User => ({
+    ...u,
+    tenantIds: [...new Set([...u.tenantIds, tenantId])].sort(),
+    rolesByTenant: rolesThere.length > 0 ? [...u.rolesByTenant, { tenantId, roles: rolesThere }] : u.rolesByTenant,
+    roles: [...new Set([...u.roles, ...rolesThere])].sort(),
+  });
+  const rand = random(7);
+  const everyone = Array.from({ length: 300 }, (_, i) => {
+    const roles = rand() < 0.3 ? ['admin'] : rand() < 0.5 ? ['viewer'] : [];
+    const base = user(`u${i}`, Math.floor(rand() * 50), { roles });
+    return rand() < 0.4 ? inTenant(base, 't1', rand() < 0.5 ? ['editor'] : []) : base;
+  });
+  const snapshot = UserSnapshot.fromUsers(everyone);
+
+  it.each([
+    [{}],
+    [{ role: 'admin' }],
+    [{ tenantId: 't1' }],
+    [{ tenantId: 't1', role: 'editor' }],
+    [{ tenantId: 'public', role: 'editor' }],
+    [{ role: 'nobody' }],
+    [{ tenantId: 'nowhere' }],
+  ])('yields exactly what listUsers pages through, in the same order, for %j', (filter) => {
+    const paged: string[] = [];
+    let after: { timeJoined: number; id: string } | undefined;
+    for (;;) {
+      const page = snapshot.listUsers({ ...filter, first: 7, after });
+      paged.push(...ids(page.users));
+      if (!page.hasNextPage) break;
+      const last = page.users.at(-1)!;
+      after = { timeJoined: last.timeJoined, id: last.id };
+    }
+    expect(ids([...snapshot.users(filter)])).toEqual(paged);
+    expect(paged.length).toBe(snapshot.listUsers({ ...filter, first: 0 }).totalCount);
+  });
+
+  it('is lazy: taking the first users does not walk the rest', () => {
+    const walked = snapshot.users({ role: 'admin' });
+    const first = walked.next();
+    expect(first.done).toBe(false);
+    expect(first.value).toBe(snapshot.listUsers({ role: 'admin', first: 1 }).users[0]);
+  });
+});

@@ -61,7 +61,15 @@ CREATE VIEW user_full_view AS
                             NULL::character varying,
                             p.time_joined
                            FROM passwordless_users p
-                          WHERE r.recipe_id::text = 'passwordless'::text AND p.app_id::text = r.app_id::text AND p.user_id = r.user_id) rec
+                          WHERE r.recipe_id::text = 'passwordless'::text AND p.app_id::text = r.app_id::text AND p.user_id = r.user_id
+                        UNION ALL
+                         SELECT w.email,
+                            NULL::character varying,
+                            NULL::character varying,
+                            NULL::character varying,
+                            w.time_joined
+                           FROM webauthn_users w
+                          WHERE r.recipe_id::text = 'webauthn'::text AND w.app_id::text = r.app_id::text AND w.user_id = r.user_id) rec
                      LEFT JOIN userid_mapping rm ON rm.app_id::text = r.app_id::text AND rm.supertokens_user_id = r.user_id
                   WHERE r.app_id::text = u.app_id::text AND r.primary_or_recipe_user_id = u.user_id) m) lm
      LEFT JOIN user_metadata md ON md.app_id::text = u.app_id::text AND md.user_id::text = k.id

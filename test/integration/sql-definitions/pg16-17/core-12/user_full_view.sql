@@ -30,10 +30,7 @@ CREATE VIEW user_full_view AS
                     rec.third_party_user_id,
                     rec.time_joined,
                     COALESCE(( SELECT array_agg(DISTINCT t.tenant_id::text COLLATE "C" ORDER BY (t.tenant_id::text COLLATE "C")) AS array_agg
-                           FROM ( SELECT NULL::character varying AS app_id,
-                                    NULL::bpchar AS recipe_user_id,
-                                    NULL::character varying AS tenant_id
-                                  WHERE false) t
+                           FROM recipe_user_tenants t
                           WHERE t.app_id::text = r.app_id::text AND t.recipe_user_id = r.user_id), ARRAY( SELECT DISTINCT a.tenant_id::text COLLATE "C" AS tenant_id
                            FROM all_auth_recipe_users a
                           WHERE a.app_id::text = r.app_id::text AND a.user_id = r.user_id AND a.tenant_id IS NOT NULL
@@ -64,7 +61,15 @@ CREATE VIEW user_full_view AS
                             NULL::character varying,
                             p.time_joined
                            FROM passwordless_users p
-                          WHERE r.recipe_id::text = 'passwordless'::text AND p.app_id::text = r.app_id::text AND p.user_id = r.user_id) rec
+                          WHERE r.recipe_id::text = 'passwordless'::text AND p.app_id::text = r.app_id::text AND p.user_id = r.user_id
+                        UNION ALL
+                         SELECT w.email,
+                            NULL::character varying,
+                            NULL::character varying,
+                            NULL::character varying,
+                            w.time_joined
+                           FROM webauthn_users w
+                          WHERE r.recipe_id::text = 'webauthn'::text AND w.app_id::text = r.app_id::text AND w.user_id = r.user_id) rec
                      LEFT JOIN userid_mapping rm ON rm.app_id::text = r.app_id::text AND rm.supertokens_user_id = r.user_id
                   WHERE r.app_id::text = u.app_id::text AND r.primary_or_recipe_user_id = u.user_id) m) lm
      LEFT JOIN user_metadata md ON md.app_id::text = u.app_id::text AND md.user_id::text = k.id

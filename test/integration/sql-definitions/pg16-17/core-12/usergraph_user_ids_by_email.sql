@@ -15,5 +15,13 @@ BEGIN ATOMIC
          UNION ALL
           SELECT p.user_id
             FROM passwordless_users p
-           WHERE (((p.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((p.email)::text = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))))));
+           WHERE (((p.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((p.email)::text = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))
+         UNION ALL
+          SELECT w.user_id
+            FROM webauthn_user_to_tenant w
+           WHERE (((w.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((w.email)::text = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))
+         UNION ALL
+          SELECT i.recipe_user_id
+            FROM recipe_user_account_infos i
+           WHERE (((i.app_id)::text = (usergraph_user_ids_by_email.app)::text) AND ((i.account_info_type)::text = 'email'::text) AND ((i.recipe_id)::text = 'webauthn'::text) AND (i.account_info_value = ANY (ARRAY( SELECT unnest(usergraph_user_ids_by_email.emails) AS unnest))))))));
 END

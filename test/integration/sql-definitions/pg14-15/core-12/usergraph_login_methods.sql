@@ -39,5 +39,15 @@ CREATE VIEW usergraph_login_methods AS
             NULL::character varying,
             NULL::character varying,
             p.time_joined
-           FROM passwordless_users p) rec ON rec.app_id::text = r.app_id::text AND rec.user_id = r.user_id AND rec.recipe_id::text = r.recipe_id::text
+           FROM passwordless_users p
+        UNION ALL
+         SELECT w.app_id,
+            w.user_id,
+            'webauthn'::character varying,
+            w.email,
+            NULL::character varying,
+            NULL::character varying,
+            NULL::character varying,
+            w.time_joined
+           FROM webauthn_users w) rec ON rec.app_id::text = r.app_id::text AND rec.user_id = r.user_id AND rec.recipe_id::text = r.recipe_id::text
      LEFT JOIN userid_mapping rm ON rm.app_id::text = r.app_id::text AND rm.supertokens_user_id = r.user_id;

@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_notify_update_webauthn_users AFTER UPDATE ON webauthn_users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_notify_change('user_id')

@@ -1,0 +1,5 @@
+CREATE VIEW usergraph_verified_emails AS
+ SELECT app_id,
+    user_id AS user_key,
+    email
+   FROM emailverification_verified_emails;

@@ -1,0 +1,6 @@
+CREATE VIEW usergraph_login_method_tenants AS
+ SELECT app_id,
+    recipe_user_key,
+    'public'::character varying(64) AS tenant_id,
+    false AS preferred
+   FROM usergraph_login_methods;
