@@ -24,7 +24,9 @@ SELECT
   rec.phone_number,
   rec.third_party_id,
   rec.third_party_user_id,
-  rec.time_joined
+  rec.time_joined,
+  la.last_active_time AS user_last_active_time,
+  md.user_metadata
 FROM (
   SELECT 'emailpassword'::varchar AS recipe_id, user_id, email, NULL::varchar AS phone_number,
          NULL::varchar AS third_party_id, NULL::varchar AS third_party_user_id, time_joined
@@ -36,7 +38,9 @@ FROM (
   SELECT 'passwordless', user_id, email, phone_number, NULL, NULL, time_joined
   FROM {{passwordless_users}} p
 ) rec
-LEFT JOIN {{userid_mapping}} rm ON rm.supertokens_user_id = rec.user_id;
+LEFT JOIN {{userid_mapping}} rm ON rm.supertokens_user_id = rec.user_id
+LEFT JOIN {{user_last_active}} la ON la.user_id = rec.user_id::text
+LEFT JOIN {{user_metadata}} md ON md.user_id = COALESCE(rm.external_user_id::text, rec.user_id::text);
 
 -- Before multi-tenancy every recipe user is in tenant 'public'.
 CREATE VIEW usergraph_login_method_tenants AS
@@ -46,15 +50,9 @@ FROM usergraph_login_methods;
 CREATE VIEW usergraph_verified_emails AS
 SELECT 'public'::varchar(64) AS app_id, user_id AS user_key, email FROM {{emailverification_verified_emails}} v;
 
-CREATE VIEW usergraph_user_metadata AS
-SELECT 'public'::varchar(64) AS app_id, user_id AS user_key, user_metadata AS metadata FROM {{user_metadata}} md;
-
 CREATE VIEW usergraph_user_roles AS
 SELECT 'public'::varchar(64) AS app_id, user_id AS user_key, 'public'::varchar(64) AS tenant_id, role
 FROM {{user_roles}} ur WHERE role IS NOT NULL;
 
 CREATE VIEW usergraph_role_permissions AS
 SELECT 'public'::varchar(64) AS app_id, role, permission FROM {{role_permissions}} rp WHERE permission IS NOT NULL;
-
-CREATE VIEW usergraph_last_active AS
-SELECT 'public'::varchar(64) AS app_id, user_id AS user_key, last_active_time FROM {{user_last_active}} la;

@@ -15,8 +15,13 @@
 --! optional passwordless_users (app_id varchar, user_id bpchar, email varchar, phone_number varchar, time_joined bigint)
 --! optional webauthn_users (app_id varchar, user_id bpchar, email varchar, time_joined bigint)
 
--- Every recipe user (a login method: email-password, third-party, passwordless, WebAuthn) with the user it belongs to (user_key: its primary user, or
--- itself), its recipe's fields (NULL when its recipe row is missing) and its external id.
+-- Every recipe user (a login method: email-password, third-party, passwordless, WebAuthn) with
+-- the user it belongs to (user_key: its primary user, or itself), its recipe's fields (NULL when
+-- its recipe row is missing) and its external id; and, on each, what belongs to that user as a
+-- whole and is filed by its ids: its last activity (under its SuperTokens id, mapped or not) and
+-- its metadata as stored (JSON text, under its external id when it has one). Those two are joined
+-- here, not read as parts of their own, because they are one row per user: the database joins
+-- them faster than the service would match them.
 CREATE VIEW usergraph_login_methods AS
 SELECT
   r.app_id,
@@ -29,7 +34,9 @@ SELECT
   rec.phone_number,
   rec.third_party_id,
   rec.third_party_user_id,
-  rec.time_joined
+  rec.time_joined,
+  la.last_active_time AS user_last_active_time,
+  md.user_metadata
 FROM app_id_to_user_id r
 LEFT JOIN (
   SELECT app_id, user_id, 'emailpassword'::varchar AS recipe_id, email, NULL::varchar AS phone_number,
@@ -45,7 +52,10 @@ LEFT JOIN (
   SELECT app_id, user_id, 'webauthn', email, NULL, NULL, NULL, time_joined
   FROM {{webauthn_users}} w
 ) rec ON rec.app_id = r.app_id AND rec.user_id = r.user_id AND rec.recipe_id = r.recipe_id
-LEFT JOIN userid_mapping rm ON rm.app_id = r.app_id AND rm.supertokens_user_id = r.user_id;
+LEFT JOIN userid_mapping rm ON rm.app_id = r.app_id AND rm.supertokens_user_id = r.user_id
+LEFT JOIN userid_mapping um ON um.app_id = r.app_id AND um.supertokens_user_id = r.primary_or_recipe_user_id
+LEFT JOIN user_last_active la ON la.app_id = r.app_id AND la.user_id = r.primary_or_recipe_user_id::text
+LEFT JOIN user_metadata md ON md.app_id = r.app_id AND md.user_id = COALESCE(um.external_user_id::text, r.primary_or_recipe_user_id::text);
 
 -- The tenants of each recipe user: from core 12's recipe_user_tenants (preferred: when a recipe
 -- user has rows there, only those count), and from all_auth_recipe_users.
@@ -61,10 +71,6 @@ WHERE tenant_id IS NOT NULL;
 CREATE VIEW usergraph_verified_emails AS
 SELECT app_id, user_id AS user_key, email FROM emailverification_verified_emails;
 
--- Metadata as stored (JSON text), filed under the user's external id when it has one.
-CREATE VIEW usergraph_user_metadata AS
-SELECT app_id, user_id AS user_key, user_metadata AS metadata FROM user_metadata;
-
 -- Roles per tenant, filed under the user's external id when it has one.
 CREATE VIEW usergraph_user_roles AS
 SELECT app_id, user_id AS user_key, tenant_id, role FROM user_roles WHERE role IS NOT NULL;
@@ -72,7 +78,3 @@ SELECT app_id, user_id AS user_key, tenant_id, role FROM user_roles WHERE role I
 -- What each role grants.
 CREATE VIEW usergraph_role_permissions AS
 SELECT app_id, role, permission FROM role_permissions WHERE permission IS NOT NULL;
-
--- Last activity, recorded against the SuperTokens (primary) id, mapped or not.
-CREATE VIEW usergraph_last_active AS
-SELECT app_id, user_id AS user_key, last_active_time FROM user_last_active;

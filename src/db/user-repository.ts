@@ -45,13 +45,11 @@ const AS_TEXT = { getTypeParser: () => (value: string) => value };
 /** The set-wise reads of the full load: every part of every user of the app. */
 const FULL_LOAD = {
   rolePermissions: 'SELECT role, permission FROM usergraph_role_permissions WHERE app_id = $1',
-  lastActive: 'SELECT user_key, last_active_time FROM usergraph_last_active WHERE app_id = $1',
-  metadata: 'SELECT user_key, metadata FROM usergraph_user_metadata WHERE app_id = $1',
   roles: 'SELECT user_key, tenant_id, role FROM usergraph_user_roles WHERE app_id = $1',
   verified: 'SELECT user_key, email FROM usergraph_verified_emails WHERE app_id = $1',
   tenants: 'SELECT recipe_user_key, tenant_id, preferred FROM usergraph_login_method_tenants WHERE app_id = $1',
   loginMethods: `SELECT user_key, recipe_user_key, recipe_id, is_linked, external_user_id, email, phone_number,
-      third_party_id, third_party_user_id, time_joined
+      third_party_id, third_party_user_id, time_joined, user_last_active_time, user_metadata
     FROM usergraph_login_methods WHERE app_id = $1`,
 } as const;
 
@@ -73,37 +71,29 @@ function partsOfUsersNamed(usersNamed: 'usergraph_user_ids_by_key' | 'usergraph_
     )
     SELECT 'm' AS part, user_key::text AS a, recipe_user_key::text AS b, recipe_id::text AS c, is_linked::text AS d,
            external_user_id::text AS e, email::text AS f, phone_number::text AS g, third_party_id::text AS h,
-           third_party_user_id::text AS i, time_joined::text AS j
+           third_party_user_id::text AS i, time_joined::text AS j, user_last_active_time::text AS k, user_metadata AS l
     FROM m
     UNION ALL
-    SELECT 't', recipe_user_key::text, tenant_id::text, preferred::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT 't', recipe_user_key::text, tenant_id::text, preferred::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM usergraph_login_method_tenants
     WHERE app_id = ${appId} AND recipe_user_key = ANY (ARRAY(SELECT recipe_user_key FROM m))
     UNION ALL
-    SELECT 'v', user_key::text, email::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT 'v', user_key::text, email::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM usergraph_verified_emails
     WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT COALESCE(external_user_id::text, recipe_user_key::text) FROM m))
     UNION ALL
-    SELECT 'd', user_key::text, metadata, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM usergraph_user_metadata
-    WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT COALESCE(external_user_id::text, user_key::text) FROM m WHERE recipe_user_key = user_key))
-    UNION ALL
-    SELECT 'r', user_key::text, tenant_id::text, role::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT 'r', user_key::text, tenant_id::text, role::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM usergraph_user_roles
     WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT COALESCE(external_user_id::text, user_key::text) FROM m WHERE recipe_user_key = user_key))
     UNION ALL
-    SELECT 'p', role::text, permission::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT 'p', role::text, permission::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM usergraph_role_permissions
     WHERE app_id = ${appId}
-    UNION ALL
-    SELECT 'a', user_key::text, last_active_time::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM usergraph_last_active
-    WHERE app_id = ${appId} AND user_key = ANY (ARRAY(SELECT user_key::text FROM m WHERE recipe_user_key = user_key))
   `;
 }
 
 interface PartRow {
-  part: 'm' | 't' | 'v' | 'd' | 'r' | 'p' | 'a';
+  part: 'm' | 't' | 'v' | 'r' | 'p';
   a: string | null;
   b: string | null;
   c: string | null;
@@ -114,6 +104,8 @@ interface PartRow {
   h: string | null;
   i: string | null;
   j: string | null;
+  k: string | null;
+  l: string | null;
 }
 
 /**
@@ -143,7 +135,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     for (const row of rows) {
       switch (row.part) {
         case 'm': {
-          const method = methodPart([row.a, row.b, row.c, row.d, row.e, row.f, row.g, row.h, row.i, row.j]);
+          const method = methodPart([row.a, row.b, row.c, row.d, row.e, row.f, row.g, row.h, row.i, row.j, row.k, row.l]);
           const methods = methodsByUser.get(method.userKey);
           if (methods) methods.push(method);
           else methodsByUser.set(method.userKey, [method]);
@@ -155,17 +147,11 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
         case 'v':
           assembly.addVerifiedEmail(row.a!, row.b!);
           break;
-        case 'd':
-          assembly.addMetadata(row.a!, row.b);
-          break;
         case 'r':
           assembly.addRole(row.a!, row.b!, row.c!);
           break;
         case 'p':
           assembly.addRolePermission(row.a!, row.b!);
-          break;
-        case 'a':
-          assembly.addLastActive(row.a!, row.b);
           break;
       }
     }
@@ -199,8 +185,6 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       });
       methodsRead.catch(() => {}); // awaited below; a failure of the parts first must not leave it unhandled
       await read(parts, FULL_LOAD.rolePermissions, ([role, permission]) => assembly.addRolePermission(role!, permission!));
-      await read(parts, FULL_LOAD.lastActive, ([key, time]) => assembly.addLastActive(key!, time ?? null));
-      await read(parts, FULL_LOAD.metadata, ([key, text]) => assembly.addMetadata(key!, text ?? null));
       await read(parts, FULL_LOAD.roles, ([key, tenant, role]) => assembly.addRole(key!, tenant!, role!));
       await read(parts, FULL_LOAD.verified, ([key, email]) => assembly.addVerifiedEmail(key!, email!));
       await read(parts, FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
@@ -248,9 +232,20 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
 }
 
 /** A usergraph_login_methods row (its columns in the order both reads select them). */
-function methodPart([userKey, recipeUserKey, recipeId, isLinked, externalUserId, email, phoneNumber, thirdPartyId, thirdPartyUserId, timeJoined]: ReadonlyArray<
-  string | null
->): LoginMethodPart {
+function methodPart([
+  userKey,
+  recipeUserKey,
+  recipeId,
+  isLinked,
+  externalUserId,
+  email,
+  phoneNumber,
+  thirdPartyId,
+  thirdPartyUserId,
+  timeJoined,
+  userLastActive,
+  userMetadata,
+]: ReadonlyArray<string | null>): LoginMethodPart {
   return {
     userKey: userKey ?? '',
     recipeUserKey: recipeUserKey ?? '',
@@ -262,6 +257,8 @@ function methodPart([userKey, recipeUserKey, recipeId, isLinked, externalUserId,
     thirdPartyId: thirdPartyId ?? null,
     thirdPartyUserId: thirdPartyUserId ?? null,
     timeJoined: timeJoined ?? null,
+    userLastActive: userLastActive ?? null,
+    userMetadata: userMetadata ?? null,
   };
 }
 

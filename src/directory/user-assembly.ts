@@ -7,8 +7,8 @@
  * The rules, as SuperTokens' getUser applies them:
  * - a user is a primary user (or an unlinked recipe user) with every recipe user linked to it
  *   that still has its recipe row; none left: no user;
- * - its id is its external id when it has an id mapping; metadata and roles are filed under that
- *   id, activity under the SuperTokens id;
+ * - its id is its external id when it has an id mapping; its roles are filed under that id (and
+ *   so is its metadata, activity under its SuperTokens id: the login-method part brings those);
  * - a login method's tenants are core 12's recipe_user_tenants rows when it has any, else
  *   all_auth_recipe_users'; it is verified when it has no email (a phone number) or when its email
  *   is verified under its recipe user's external id (or SuperTokens id);
@@ -35,6 +35,10 @@ export interface LoginMethodPart {
   readonly thirdPartyUserId: string | null;
   /** Epoch milliseconds as the database gives BIGINT (text), or null when the recipe row is gone. */
   readonly timeJoined: string | null;
+  /** Of the user this recipe user belongs to (the same on each of its rows): its last activity (BIGINT text). */
+  readonly userLastActive: string | null;
+  /** Of the user: its metadata as stored (JSON text). */
+  readonly userMetadata: string | null;
 }
 
 /** Metadata nested deeper than this is refused (served as {}): answering it would overflow the serializer's stack. */
@@ -42,8 +46,6 @@ const MAX_METADATA_DEPTH = 1_000;
 
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
-  private readonly lastActive = new Map<string, string | null>();
-  private readonly metadata = new Map<string, string>();
   /** User key → its {tenant, role} pairs, each as `tenant\u0000role`. */
   private readonly roles = new Map<string, string | string[]>();
   private readonly verified = new Set<string>();
@@ -61,14 +63,6 @@ export class UserAssembly {
     const permissions = this.permissionsOf.get(role);
     if (permissions) permissions.push(this.name(permission));
     else this.permissionsOf.set(role, [this.name(permission)]);
-  }
-
-  addLastActive(userKey: string, time: string | null): void {
-    this.lastActive.set(trimKey(userKey), time);
-  }
-
-  addMetadata(userKey: string, text: string | null): void {
-    if (text !== null) this.metadata.set(userKey, text);
   }
 
   addRole(userKey: string, tenantId: string, role: string): void {
@@ -146,10 +140,10 @@ export class UserAssembly {
         isPrimaryUser,
         email: methods.find((method) => method.email !== null)?.email ?? null,
         timeJoined: methods[0]!.timeJoined,
-        lastActive: this.lastActiveOf(supertokensUserId),
+        lastActive: parseEpochMs(first.userLastActive),
         tenantIds: methods.length === 1 ? methods[0]!.tenantIds : this.tenantList(methods.flatMap((method) => method.tenantIds)),
         grants: this.grantsOf(id),
-        metadata: this.metadataOf(id, supertokensUserId),
+        metadata: this.metadataOf(first.userMetadata, supertokensUserId),
       },
       methods,
     );
@@ -165,10 +159,10 @@ export class UserAssembly {
         isPrimaryUser: part.isLinked,
         email: part.email,
         timeJoined,
-        lastActive: this.lastActiveOf(supertokensUserId),
+        lastActive: parseEpochMs(part.userLastActive),
         tenantIds: this.tenantsOf(supertokensUserId),
         grants: this.grantsOf(id),
-        metadata: this.metadataOf(id, supertokensUserId),
+        metadata: this.metadataOf(part.userMetadata, supertokensUserId),
       },
       {
         recipeId: this.name(part.recipeId),
@@ -177,11 +171,6 @@ export class UserAssembly {
         verified: part.email === null || this.verified.has(`${id}\u0000${part.email}`),
       },
     );
-  }
-
-  private lastActiveOf(supertokensUserId: string): number | null {
-    const text = this.lastActive.get(supertokensUserId);
-    return text == null ? null : parseEpochMs(text);
   }
 
   private thirdPartyOf(part: LoginMethodPart): ThirdPartyIdentity | null {
@@ -261,9 +250,8 @@ export class UserAssembly {
     });
   }
 
-  private metadataOf(key: string, supertokensUserId: string): Readonly<Record<string, unknown>> {
-    const text = this.metadata.get(key);
-    if (text === undefined) return {};
+  private metadataOf(text: string | null, supertokensUserId: string): Readonly<Record<string, unknown>> {
+    if (text === null) return {};
     const parsed = parseJsonObject(text);
     if (parsed === null) {
       this.logger.warn({ userId: supertokensUserId }, 'user metadata is not a valid JSON object; serving {}');

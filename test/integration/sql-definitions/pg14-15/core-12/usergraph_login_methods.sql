@@ -9,7 +9,9 @@ CREATE VIEW usergraph_login_methods AS
     rec.phone_number,
     rec.third_party_id,
     rec.third_party_user_id,
-    rec.time_joined
+    rec.time_joined,
+    la.last_active_time AS user_last_active_time,
+    md.user_metadata
    FROM app_id_to_user_id r
      LEFT JOIN ( SELECT emailpassword_users.app_id,
             emailpassword_users.user_id,
@@ -50,4 +52,7 @@ CREATE VIEW usergraph_login_methods AS
             NULL::character varying,
             w.time_joined
            FROM webauthn_users w) rec ON rec.app_id::text = r.app_id::text AND rec.user_id = r.user_id AND rec.recipe_id::text = r.recipe_id::text
-     LEFT JOIN userid_mapping rm ON rm.app_id::text = r.app_id::text AND rm.supertokens_user_id = r.user_id;
+     LEFT JOIN userid_mapping rm ON rm.app_id::text = r.app_id::text AND rm.supertokens_user_id = r.user_id
+     LEFT JOIN userid_mapping um ON um.app_id::text = r.app_id::text AND um.supertokens_user_id = r.primary_or_recipe_user_id
+     LEFT JOIN user_last_active la ON la.app_id::text = r.app_id::text AND la.user_id::text = r.primary_or_recipe_user_id::text
+     LEFT JOIN user_metadata md ON md.app_id::text = r.app_id::text AND md.user_id::text = COALESCE(um.external_user_id::text, r.primary_or_recipe_user_id::text);

@@ -9,7 +9,9 @@ CREATE VIEW usergraph_login_methods AS
     rec.phone_number,
     rec.third_party_id,
     rec.third_party_user_id,
-    rec.time_joined
+    rec.time_joined,
+    la.last_active_time AS user_last_active_time,
+    md.user_metadata
    FROM ( SELECT 'emailpassword'::character varying AS recipe_id,
             emailpassword_users.user_id,
             emailpassword_users.email,
@@ -36,4 +38,6 @@ CREATE VIEW usergraph_login_methods AS
             NULL::character varying,
             p.time_joined
            FROM passwordless_users p) rec
-     LEFT JOIN userid_mapping rm ON rm.supertokens_user_id = rec.user_id;
+     LEFT JOIN userid_mapping rm ON rm.supertokens_user_id = rec.user_id
+     LEFT JOIN user_last_active la ON la.user_id::text = rec.user_id::text
+     LEFT JOIN user_metadata md ON md.user_id::text = COALESCE(rm.external_user_id::text, rec.user_id::text);

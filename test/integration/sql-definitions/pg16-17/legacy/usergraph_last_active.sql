@@ -1,5 +1,0 @@
-CREATE VIEW usergraph_last_active AS
- SELECT 'public'::character varying(64) AS app_id,
-    user_id AS user_key,
-    last_active_time
-   FROM user_last_active la;
