@@ -46,6 +46,15 @@ export class UserChangeHub {
     }
   }
 
+  /** Ends every subscription once its queued events are delivered (at shutdown: the streams close cleanly). */
+  endAll(): void {
+    for (const subscriber of this.subscribers) {
+      subscriber.closed = true;
+      subscriber.wake?.();
+    }
+    this.subscribers.clear();
+  }
+
   subscribe(wants: (event: UserChangeEvent) => boolean = () => true): AsyncIterableIterator<UserChangeEvent> {
     const subscriber: Subscriber = { wants, queue: [], wake: undefined, failure: undefined, closed: false };
     this.subscribers.add(subscriber);

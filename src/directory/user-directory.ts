@@ -33,6 +33,8 @@ export interface UserCacheOptions {
   readonly progressEvery?: number;
   /** Told of every user that changed, by whatever path (notice, miss, reload). */
   readonly onChange?: (events: readonly UserChangeEvent[]) => void;
+  /** Told of every full load once swapped in (`first`: the startup load), for the metrics. */
+  readonly onLoaded?: (result: ReloadResult, first: boolean) => void;
 }
 
 export class UserDirectory {
@@ -112,12 +114,15 @@ export class UserDirectory {
     for (const changes of this.journal) snapshot = snapshot.withChanges(changes);
     const before = this.current;
     this.current = snapshot;
-    if (this.loaded) this.announce(before, snapshot);
+    const first = !this.loaded;
+    if (!first) this.announce(before, snapshot);
     this.loaded = true;
     this.absent.clear();
     const durationMs = performance.now() - started;
     logger.info({ count: snapshot.size, durationMs: Math.round(durationMs) }, 'users loaded');
-    return { count: snapshot.size, durationMs, loadedAt: snapshot.loadedAt };
+    const result = { count: snapshot.size, durationMs, loadedAt: snapshot.loadedAt };
+    this.options.onLoaded?.(result, first);
+    return result;
   }
 
   /** Tells `onChange` which users differ between two snapshots (among those `ids` name, or all). */
