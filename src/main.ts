@@ -4,6 +4,7 @@
  * together.
  */
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config/config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -52,13 +53,14 @@ export async function main(): Promise<void> {
 
   // Serving first lets /health answer during a long load; /ready waits for it.
   await service.start();
-  announceReady(logger, config, demo);
+  announceReady(logger, config, (server.address() as AddressInfo).port, demo);
 }
 
-function announceReady(logger: Logger, config: Config, demo: DemoDatabase | undefined): void {
+/** `port`: the one listened on (PORT=0 picks a free one). */
+function announceReady(logger: Logger, config: Config, port: number, demo: DemoDatabase | undefined): void {
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/graphql`;
-  logger.info({ url, host: config.http.host, port: config.http.port }, `usergraph is ready: ${url}`);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
+  logger.info({ url, host: config.http.host, port }, `usergraph is ready: ${url}`);
   if (demo) {
     // Deliberately shown: the demo key exists so that a first-time user can try every query. It
     // opens only this embedded demo database, and is the one key ever written to the log.
