@@ -17,7 +17,7 @@ import { graphiqlOptions, renderGraphiQLOnce } from './http/graphiql.ts';
 import { createPreparedOperations } from './http/prepared-operations.ts';
 import { createRequestContexts } from './http/request-context.ts';
 import { recordOf } from './http/request-record.ts';
-import type { Logger } from './logger.ts';
+import { firstTimeInRequest, type Logger } from './logger.ts';
 import { Metrics, type SyncReading } from './metrics/metrics.ts';
 import { useArmor } from './plugins/use-armor.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
@@ -173,7 +173,8 @@ function corsFor(origins: readonly string[]) {
 
 /**
  * yoga's log calls as our lines, with their own message. yoga logs an error it masks, sometimes
- * twice over (its masking wrapper, then its error handler): each error object is written once.
+ * twice over (its masking wrapper, then its error handler), and a request the fast lane tried
+ * first meets its failure twice (the lane runs yoga's execute too): each is written once.
  */
 function yogaLogger(logger: Logger) {
   const child = logger.child({ component: 'yoga' });
@@ -181,7 +182,7 @@ function yogaLogger(logger: Logger) {
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
     const [first, ...rest] = args;
     if (first instanceof Error) {
-      if (written.has(first)) return;
+      if (written.has(first) || !firstTimeInRequest(`${level}:${first.message}`)) return;
       written.add(first);
       const message = level === 'error' ? 'unexpected error (masked in the response)' : first.message;
       child[level]({ err: first, ...(rest.length > 0 && { args: rest }) }, message);

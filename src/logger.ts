@@ -10,11 +10,31 @@ import type { Config, LogFormat, LogLevel } from './config/config.ts';
 
 export type { Logger };
 
-const requestScope = new AsyncLocalStorage<string>();
+interface RequestScope {
+  readonly requestId: string;
+  /** What `firstTimeInRequest` has seen. */
+  seen: Set<string> | undefined;
+}
+
+const requestScope = new AsyncLocalStorage<RequestScope>();
 
 /** Runs `work` (and everything it starts) as part of the request with this id: its log lines say so. */
 export function withRequestId<T>(requestId: string, work: () => T): T {
-  return requestScope.run(requestId, work);
+  return requestScope.run({ requestId, seen: undefined }, work);
+}
+
+/**
+ * True the first time `key` is asked about within the current request (always outside one): for
+ * what should be logged once per request however often it happens (the fast lane's attempt and
+ * yoga's run of one failing request both meet the same error).
+ */
+export function firstTimeInRequest(key: string): boolean {
+  const scope = requestScope.getStore();
+  if (scope === undefined) return true;
+  scope.seen ??= new Set();
+  if (scope.seen.has(key)) return false;
+  scope.seen.add(key);
+  return true;
 }
 
 export interface LoggerSettings {
@@ -28,8 +48,8 @@ export function createLogger(level: LogLevel, { destination, format = 'json' }: 
     name: 'usergraph',
     level,
     mixin: () => {
-      const requestId = requestScope.getStore();
-      return requestId === undefined ? {} : { requestId };
+      const scope = requestScope.getStore();
+      return scope === undefined ? {} : { requestId: scope.requestId };
     },
     // Nothing should ever log a header; should something try, the credential is not written.
     redact: { paths: ['authorization', '*.authorization', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
