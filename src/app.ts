@@ -114,7 +114,9 @@ export function createApp(deps: AppDependencies): App {
   });
 
   // yoga's own parse, validate and execute: every plugin's rules and hooks apply on the fast lane too.
-  const enveloped = yoga.getEnveloped({});
+  // Its hooks see a POST request, as the lane's are: yoga marks a parse error (code, HTTP 400) only
+  // for a request, and its parser cache then hands the lane's parse result to yoga's own path.
+  const enveloped = yoga.getEnveloped({ request: new yoga.fetchAPI.Request(`http://lane${GRAPHQL_ENDPOINT}`, { method: 'POST' }) });
   const fastLane = createFastLane({
     endpoint: GRAPHQL_ENDPOINT,
     operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext)),
