@@ -31,64 +31,79 @@ export async function check(config: Config, print: Print): Promise<boolean> {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
     } catch (error) {
       report({ ok: false, text: `cannot connect: ${error instanceof Error ? error.message : String(error)}` });
-      return false;
+      return finish(findings, print);
     }
 
-    const layout = await superTokensLayout(db);
-    report(describeLayout(layout));
-    if (layout.kind === 'none' || layout.kind === 'multitenant-unlinked') return false;
+    /** One step: its finding, or, when asking failed (a privilege, say), that failure as a problem. */
+    const step = async (what: string, ask: () => Promise<Finding>): Promise<boolean> => {
+      try {
+        const finding = await ask();
+        report(finding);
+        return finding.ok;
+      } catch (error) {
+        report({ ok: false, text: `${what}: could not check (${error instanceof Error ? error.message : String(error)})` });
+        return false;
+      }
+    };
 
-    const app = await appExists(db, config.appId);
-    const schema = await schemaState(db);
-    const users = app ? await userCount(db, config.appId) : undefined;
-    report(
-      !app
-        ? { ok: false, text: `app "${config.appId}" does not exist in this database (APP_ID)` }
-        : { ok: true, text: `app "${config.appId}": ${users === undefined ? 'users not counted (the view is not there yet)' : `${users} users`}` },
-    );
+    let layout: SuperTokensLayout | undefined;
+    await step('SuperTokens layout', async () => describeLayout((layout = await superTokensLayout(db))));
+    if (layout === undefined || layout.kind === 'none' || layout.kind === 'multitenant-unlinked') return finish(findings, print);
 
-    report(
-      schema.pending.length > 0
-        ? {
-            ok: false,
-            text: `migrations: ${schema.applied.length} applied, ${schema.pending.length} pending (${schema.pending.join(', ')}); \`usergraph migrate\` applies them${config.database.migrateOnStart ? ', and so does the next start (MIGRATE_ON_START=true)' : ''}`,
-          }
-        : schema.sqlFilesPending.length > 0
-          ? { ok: false, text: `migrations: all ${schema.applied.length} applied, but these SQL files changed since they ran: ${schema.sqlFilesPending.join(', ')}; \`usergraph migrate\` applies them` }
-          : { ok: true, text: `migrations: all ${schema.applied.length} applied, and the SQL files in sql/ as they ran` },
-    );
+    let pendingMigrations = 0;
+    await step(`app "${config.appId}"`, async () => {
+      if (!(await appExists(db, config.appId))) return { ok: false, text: `app "${config.appId}" does not exist in this database (APP_ID)` };
+      const users = await userCount(db, config.appId);
+      return { ok: true, text: `app "${config.appId}": ${users === undefined ? 'users not counted (the view is not there yet)' : `${users} users`}` };
+    });
 
-    const triggers = await triggerState(db);
-    report(
-      triggers.missing.length === 0
-        ? { ok: true, text: `change triggers on all ${triggers.watched.length} watched tables` }
-        : {
-            ok: false,
-            text: `change triggers missing on ${triggers.missing.map(({ table, events }) => `${table} (${events.join(', ')})`).join('; ')}: changes there reach the directory only through the drift check${schema.pending.length > 0 ? ' (the pending migrations create them)' : ''}`,
-          },
-    );
+    await step('migrations', async () => {
+      const schema = await schemaState(db);
+      pendingMigrations = schema.pending.length;
+      if (schema.pending.length > 0) {
+        return {
+          ok: false,
+          text: `migrations: ${schema.applied.length} applied, ${schema.pending.length} pending (${schema.pending.join(', ')}); \`usergraph migrate\` applies them${config.database.migrateOnStart ? ', and so does the next start (MIGRATE_ON_START=true)' : ''}`,
+        };
+      }
+      if (schema.sqlFilesPending.length > 0) {
+        return { ok: false, text: `migrations: all ${schema.applied.length} applied, but these SQL files changed since they ran: ${schema.sqlFilesPending.join(', ')}; \`usergraph migrate\` applies them` };
+      }
+      return { ok: true, text: `migrations: all ${schema.applied.length} applied, and the SQL files in sql/ as they ran` };
+    });
 
-    if (!config.sync.listen) {
-      report({ ok: true, text: `LISTEN not used (CHANGE_LISTENER=false)${config.sync.redisUrl ? ': notices come over Redis' : ': changes arrive only through the drift check'}` });
-    } else {
-      const listenUrl = config.sync.listenUrl ?? url;
-      const standby = await isHotStandby(db);
-      const works = await listenWorks(listenUrl, db).catch(() => false);
-      report(
-        works
-          ? { ok: true, text: `LISTEN works on ${config.sync.listenUrl ? 'LISTEN_DATABASE_URL' : 'this connection'}` }
-          : {
-              ok: false,
-              text: `LISTEN does not work on ${config.sync.listenUrl ? 'LISTEN_DATABASE_URL' : 'this connection'}: a notice sent did not arrive within 3 s${standby ? ' (this is a hot standby, which never delivers NOTIFY: listen on the primary with LISTEN_DATABASE_URL)' : ' (a transaction-pooling PgBouncer? set LISTEN_DATABASE_URL to a direct connection to the primary)'}`,
-            },
-      );
-    }
+    await step('change triggers', async () => {
+      const triggers = await triggerState(db);
+      if (triggers.missing.length === 0) return { ok: true, text: `change triggers on all ${triggers.watched.length} watched tables` };
+      return {
+        ok: false,
+        text: `change triggers missing on ${triggers.missing.map(({ table, events }) => `${table} (${events.join(', ')})`).join('; ')}: changes there reach the directory only through the drift check${pendingMigrations > 0 ? ' (the pending migrations create them)' : ''}`,
+      };
+    });
 
-    const missing = (await privileges(db, { migrates: config.database.migrateOnStart })).missing;
-    report(missing.length === 0 ? { ok: true, text: 'privileges: all the service needs' } : { ok: false, text: `privileges missing: ${missing.join('; ')}` });
+    await step('LISTEN', async () => {
+      if (!config.sync.listen) {
+        return { ok: true, text: `LISTEN not used (CHANGE_LISTENER=false)${config.sync.redisUrl ? ': notices come over Redis' : ': changes arrive only through the drift check'}` };
+      }
+      const where = config.sync.listenUrl ? 'LISTEN_DATABASE_URL' : 'this connection';
+      if (await listenWorks(config.sync.listenUrl ?? url, db)) return { ok: true, text: `LISTEN works on ${where}` };
+      const why = (await isHotStandby(db))
+        ? 'this is a hot standby, which never delivers NOTIFY: listen on the primary with LISTEN_DATABASE_URL'
+        : 'a transaction-pooling PgBouncer? set LISTEN_DATABASE_URL to a direct connection to the primary';
+      return { ok: false, text: `LISTEN does not work on ${where}: a notice sent did not arrive within 3 s (${why})` };
+    });
+
+    await step('privileges', async () => {
+      const { missing } = await privileges(db, { migrates: config.database.migrateOnStart });
+      return missing.length === 0 ? { ok: true, text: 'privileges: all the service needs' } : { ok: false, text: `privileges missing: ${missing.join('; ')}` };
+    });
   } finally {
     await db.destroy();
   }
+  return finish(findings, print);
+}
+
+function finish(findings: readonly Finding[], print: Print): boolean {
   const problems = findings.filter((finding) => !finding.ok).length;
   print(problems === 0 ? 'All is well.' : `${problems} ${problems === 1 ? 'problem' : 'problems'} found.`);
   return problems === 0;
