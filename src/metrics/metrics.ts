@@ -176,9 +176,9 @@ export class Metrics {
     });
   }
 
-  /** Node's own: heap, event loop lag, GC, file descriptors (the process, once per process). */
+  /** Node's own, under their usual names (process_*, nodejs_*): CPU, heap, event loop lag, GC. Once per process. */
   collectProcessMetrics(): void {
-    collectDefaultMetrics({ register: this.registry, prefix: 'usergraph_process_' });
+    collectDefaultMetrics({ register: this.registry });
   }
 
   observeRequest(method: string, path: string, status: number, seconds: number, record: RequestRecord): void {
