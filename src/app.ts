@@ -1,8 +1,10 @@
 /**
  * createApp: the HTTP surface. yoga serves GraphQL and everything around it (GraphiQL, /ready,
  * /status, SSE, errors); the fast lane (http/fast-lane.ts) answers the common query in front of
- * it, and the REST surface (http/rest.ts) in front of both. It knows nothing of the process: it never listens, reads no environment and opens no
- * connection of its own.
+ * it, and the REST surface (http/rest.ts) in front of both; the front door (http/front-door.ts),
+ * in front of all, gives every request its id, its log line and its metrics, serves /metrics, and
+ * drains on shutdown. It knows nothing of the process: it never listens, reads no environment and
+ * opens no connection of its own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
@@ -11,10 +13,14 @@ import type { MissingUserFetcher } from './directory/loaders.ts';
 import type { UserChangeHub } from './directory/user-change-hub.ts';
 import type { ReloadResult, UserDirectory } from './directory/user-directory.ts';
 import { createFastLane, type FastLaneStats, type NodeListener } from './http/fast-lane.ts';
+import { createFrontDoor, REQUEST_ID_HEADER } from './http/front-door.ts';
+import { graphiqlOptions, renderGraphiQLOnce } from './http/graphiql.ts';
 import { createPreparedOperations } from './http/prepared-operations.ts';
 import { createRequestContexts } from './http/request-context.ts';
 import { createRestHandler } from './http/rest.ts';
-import type { Logger } from './logger.ts';
+import { recordOf } from './http/request-record.ts';
+import { firstTimeInRequest, type Logger } from './logger.ts';
+import { Metrics, type SyncReading } from './metrics/metrics.ts';
 import { useArmor } from './plugins/use-armor.ts';
 import { useCostLimit } from './plugins/use-cost-limit.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
@@ -23,6 +29,7 @@ import { useLookupStats } from './plugins/use-lookup-stats.ts';
 import { useMaxAliasLength } from './plugins/use-max-alias-length.ts';
 import { useRequestParsing } from './plugins/use-request-parsing.ts';
 import { useVariableErrors } from './plugins/use-variable-errors.ts';
+import { useRequestRecord } from './plugins/use-request-record.ts';
 import { useStatus } from './plugins/use-status.ts';
 import { builder } from './schema/builder.ts';
 import type { GraphQLContext, RequestContext } from './schema/context.ts';
@@ -44,29 +51,41 @@ export interface AppDependencies {
   readonly reloadUsers: () => Promise<ReloadResult>;
   /** The body of GET /status. */
   readonly status: () => Record<string, unknown>;
+  /** The change feed's counters and listener, for /metrics (undefined until it starts). */
+  readonly syncReading: () => SyncReading | undefined;
 }
 
 export type Yoga = YogaServerInstance<object, RequestContext>;
 
 export interface App {
-  /** The node:http request listener: the fast lane, else yoga. */
+  /** The node:http request listener: the front door, then the fast lane, else yoga. */
   readonly handleRequest: (request: IncomingMessage, response: ServerResponse) => void;
   /** yoga alone, for in-process calls (`yoga.fetch`): what the fast lane must answer alike. */
   readonly yoga: Yoga;
   readonly fastLane: Readonly<FastLaneStats>;
+  readonly metrics: Metrics;
+  /**
+   * Shutdown has begun: /ready answers 503, every response closes its connection, and the
+   * userChanged subscriptions end (their streams close cleanly).
+   */
+  drain(): void;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
+const METRICS_PATH = '/metrics';
 
 export function createApp(deps: AppDependencies): App {
   const { config, logger } = deps;
   const { limits } = config;
   const contexts = createRequestContexts({ ...deps, auth: config.auth });
+  let draining = false;
 
   const yoga: Yoga = createYoga<object, RequestContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    graphiql: config.http.graphiql,
+    // Served from the package (no CDN): the page works offline and behind a proxy.
+    graphiql: config.http.graphiql && graphiqlOptions({ demoAdminKey: config.auth.adminApiKey === undefined ? deps.demoAdminKey : undefined }),
+    renderGraphiQL: renderGraphiQLOnce,
     landingPage: false,
     logging: yogaLogger(logger),
     cors: corsFor(config.http.corsOrigins),
@@ -77,14 +96,20 @@ export function createApp(deps: AppDependencies): App {
     maskedErrors: {
       // Never yoga's development mode: it would add the original message and stack to responses.
       isDev: false,
-      maskError: (error, message) => {
-        const masked = maskError(error, message, false);
-        if (masked !== error) logger.error({ err: error }, 'unexpected error (masked in the response)');
-        return masked;
-      },
+      // yoga logs each error it masks, once (see yogaLogger).
+      maskError: (error, message) => maskError(error, message, false),
     },
-    context: async ({ request }): Promise<RequestContext> =>
-      contexts.contextFor(await contexts.authenticate(request.headers.get('authorization'))),
+    context: async ({ request, req }: { request: Request; req?: IncomingMessage }): Promise<RequestContext> => {
+      const record = recordOf(req);
+      let caller;
+      try {
+        caller = await contexts.authenticate(request.headers.get('authorization'));
+      } catch (error) {
+        if (record) record.caller = 'refused';
+        throw error;
+      }
+      return contexts.contextFor(caller);
+    },
     plugins: [
       useCsrfPrevention(),
       useRequestParsing(),
@@ -93,9 +118,10 @@ export function createApp(deps: AppDependencies): App {
       useCostLimit({ schema, limits }),
       useVariableErrors(),
       config.http.introspection ? {} : useDisableIntrospection(),
-      useReadinessCheck({ endpoint: '/ready', check: deps.isReady }),
+      useReadinessCheck({ endpoint: '/ready', check: () => !draining && deps.isReady() }),
       useStatus('/status', deps.status),
       useLookupStats(),
+      useRequestRecord(),
     ],
   });
 
@@ -127,10 +153,29 @@ export function createApp(deps: AppDependencies): App {
   });
   const toFastLane = (request: IncomingMessage, response: ServerResponse) => fastLane(request, response, toYoga);
 
+  const metrics = new Metrics({
+    directoryUsers: () => deps.directory.snapshot.size,
+    subscribers: () => deps.userChanges.subscriberCount,
+    sync: deps.syncReading,
+    fastLane: () => fastLane.stats,
+  });
+  const frontDoor = createFrontDoor({
+    next: (request, response) => rest(request, response, toFastLane),
+    logger,
+    metrics,
+    metricsPath: METRICS_PATH,
+  });
+
   return {
-    handleRequest: (request, response) => rest(request, response, toFastLane),
+    handleRequest: frontDoor,
     yoga,
     fastLane: fastLane.stats,
+    metrics,
+    drain() {
+      draining = true;
+      frontDoor.drain();
+      deps.userChanges.endAll();
+    },
   };
 }
 
@@ -143,19 +188,34 @@ function corsFor(origins: readonly string[]) {
     return {
       origin: [origin],
       methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', CSRF_HEADER],
+      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER, CSRF_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER],
       credentials: false,
       maxAge: 600,
     };
   };
 }
 
+/**
+ * yoga's log calls as our lines, with their own message. yoga logs an error it masks, sometimes
+ * twice over (its masking wrapper, then its error handler), and a request the fast lane tried
+ * first meets its failure twice (the lane runs yoga's execute too): each is written once.
+ */
 function yogaLogger(logger: Logger) {
   const child = logger.child({ component: 'yoga' });
-  return {
-    debug: (...args: unknown[]) => child.debug({ args }, 'yoga'),
-    info: (...args: unknown[]) => child.info({ args }, 'yoga'),
-    warn: (...args: unknown[]) => child.warn({ args }, 'yoga'),
-    error: (...args: unknown[]) => child.error({ args }, 'yoga'),
+  const written = new WeakSet<object>();
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
+    const [first, ...rest] = args;
+    if (first instanceof Error) {
+      if (written.has(first) || !firstTimeInRequest(`${level}:${first.message}`)) return;
+      written.add(first);
+      const message = level === 'error' ? 'unexpected error (masked in the response)' : first.message;
+      child[level]({ err: first, ...(rest.length > 0 && { args: rest }) }, message);
+    } else if (typeof first === 'string') {
+      child[level](rest.length > 0 ? { args: rest } : {}, first);
+    } else {
+      child[level]({ args }, 'yoga');
+    }
   };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

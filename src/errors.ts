@@ -51,7 +51,7 @@ export const ERRORS = catalogue({
   INTROSPECTION_DISABLED: { when: '__schema or __type while introspection is off' },
 
   // What a request may be.
-  CSRF_HEADER_REQUIRED: { status: 403, when: 'a GET, form or text/plain request without the CSRF header' },
+  CSRF_HEADER_REQUIRED: { status: 403, when: 'a GET, form or text/plain request that carries cookies, no `Authorization` and no CSRF header' },
   REQUEST_ENTITY_TOO_LARGE: { status: 413, when: 'a body over MAX_BODY_BYTES (made by yoga)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'a POST that is neither JSON, a GraphQL document nor a form' },
   BAD_REQUEST: {

@@ -1,10 +1,67 @@
-/** Structured logs (pino). Emails and other PII only at debug level; tokens never. */
-import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config/config.ts';
+/**
+ * Structured logs (pino): one JSON object per line, or a readable rendering for a person at a
+ * terminal. Emails and other PII only at debug level; tokens and keys never. A line written while
+ * a request is being served carries that request's id (see `withRequestId`).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import type { Config, LogFormat, LogLevel } from './config/config.ts';
 
 export type { Logger };
 
-/** `destination` defaults to stdout; tests pass their own to read what was logged. */
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  return destination ? pino({ name: 'usergraph', level }, destination) : pino({ name: 'usergraph', level });
+interface RequestScope {
+  readonly requestId: string;
+  /** What `firstTimeInRequest` has seen. */
+  seen: Set<string> | undefined;
+}
+
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+/** Runs `work` (and everything it starts) as part of the request with this id: its log lines say so. */
+export function withRequestId<T>(requestId: string, work: () => T): T {
+  return requestScope.run({ requestId, seen: undefined }, work);
+}
+
+/**
+ * True the first time `key` is asked about within the current request (always outside one): for
+ * what should be logged once per request however often it happens (the fast lane's attempt and
+ * yoga's run of one failing request both meet the same error).
+ */
+export function firstTimeInRequest(key: string): boolean {
+  const scope = requestScope.getStore();
+  if (scope === undefined) return true;
+  scope.seen ??= new Set();
+  if (scope.seen.has(key)) return false;
+  scope.seen.add(key);
+  return true;
+}
+
+export interface LoggerSettings {
+  /** Defaults to stdout; tests pass their own to read what was logged. */
+  readonly destination?: DestinationStream;
+  readonly format?: LogFormat;
+}
+
+export function createLogger(level: LogLevel, { destination, format = 'json' }: LoggerSettings = {}): Logger {
+  const options: LoggerOptions = {
+    name: 'usergraph',
+    level,
+    mixin: () => {
+      const scope = requestScope.getStore();
+      return scope === undefined ? {} : { requestId: scope.requestId };
+    },
+    // Nothing should ever log a header; should something try, the credential is not written.
+    redact: { paths: ['authorization', '*.authorization', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
+  };
+  if (format === 'pretty') {
+    const colorize = destination === undefined && process.stdout.isTTY === true;
+    return pino(options, PinoPretty({ destination: destination ?? 1, colorize, sync: true, ignore: 'pid,hostname,name', translateTime: 'SYS:HH:MM:ss.l' }));
+  }
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** LOG_FORMAT, or when unset: readable for a person at a terminal in development, JSON for everything else. */
+export function logFormatFor(config: Pick<Config, 'logFormat' | 'env'>, stdoutIsTerminal = process.stdout.isTTY === true): LogFormat {
+  return config.logFormat ?? (config.env === 'development' && stdoutIsTerminal ? 'pretty' : 'json');
 }

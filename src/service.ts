@@ -44,11 +44,13 @@ export function createService({ config, db, databaseUrl, logger, demoAdminKey }:
     logger,
   });
   const userChanges = new UserChangeHub();
+  // The metrics live in the app, made below (no load happens before `start`).
   const directory = new UserDirectory(() => repository.streamAllUsers(), {
     absentTtlMs: config.directory.absentTtlMs,
     logger,
     onChange: (events) => userChanges.publish(events),
     wantsChanges: () => userChanges.subscriberCount > 0,
+    onLoaded: (result, first) => app.metrics.observeLoad(result, first),
   });
   let freshness: Freshness | undefined;
 
@@ -66,7 +68,9 @@ export function createService({ config, db, databaseUrl, logger, demoAdminKey }:
       directory: { users: directory.snapshot.size, loadedAt: directory.isLoaded ? directory.snapshot.loadedAt : null },
       sync: freshness?.status() ?? 'not started',
     }),
+    syncReading: () => freshness && { counters: freshness.stats, listener: freshness.listenerState() },
   });
+  const { metrics } = app;
 
   return {
     app,
@@ -86,6 +90,7 @@ export function createService({ config, db, databaseUrl, logger, demoAdminKey }:
         fingerprint: () => repository.fingerprint(),
         notify: (channel, payload) => notify(db, channel, payload),
         logger,
+        onLag: (ms) => metrics.observeLag(ms),
       });
       await directory.reload();
     },

@@ -36,7 +36,13 @@ export const ConfigSchema = DatabaseModel.and(DirectoryModel)
   .and(LimitsModel)
   .and(SyncModel)
   .and(LogModel)
-  .and(EmbeddedModel);
+  .and(EmbeddedModel)
+  // The one default that spans two concerns: the embedded demo (no DATABASE_URL) prints an admin
+  // key, so it listens on this machine only unless HOST says otherwise.
+  .transform((config) => ({
+    ...config,
+    http: { ...config.http, host: config.http.host ?? (config.database.url === undefined ? '127.0.0.1' : '0.0.0.0') },
+  }));
 
 export type Config = Frozen<z.output<typeof ConfigSchema>>;
 export type AuthConfig = Config['auth'];
@@ -45,6 +51,7 @@ export type ApiKeyConfig = AuthConfig['apiKeys'][number];
 /** What one request may ask for. */
 export type Limits = Config['limits'];
 export type LogLevel = Config['logLevel'];
+export type LogFormat = NonNullable<Config['logFormat']>;
 
 /** One environment variable the config reads. */
 export interface ConfigVariable {

@@ -29,11 +29,12 @@ type OnSqlApplied = (files: string[]) => void;
 function migrationProvider(onSqlApplied: OnSqlApplied): MigrationProvider {
   return {
     async getMigrations() {
-      const files = (await readdir(migrationFolder)).filter((file) => /^\d+_\w+\.ts$/.test(file)).sort();
+      // `.ts` from the sources, `.js` once compiled to dist/ (never both in one folder).
+      const files = (await readdir(migrationFolder)).filter((file) => /^\d+_\w+\.[jt]s$/.test(file)).sort();
       const migrations: Record<string, Migration> = {};
       for (const [index, file] of files.entries()) {
         const module = (await import(pathToFileURL(path.join(migrationFolder, file)).href)) as Migration;
-        const name = file.replace(/\.ts$/, '');
+        const name = file.replace(/\.[jt]s$/, '');
         const migration = MULTITENANT_ONLY.has(name) ? skippedOnLegacyLayout(module) : { up: module.up, down: module.down };
         migrations[name] = underSqlFiles(migration, index === files.length - 1, onSqlApplied);
       }

@@ -149,6 +149,15 @@ export async function removeSqlFiles(db: Kysely<any>, folder = sqlFolder): Promi
   return true;
 }
 
+/** The files that would run were the schema updated now (none when what ran is what would run). */
+export async function sqlFilesPending(db: Kysely<any>, folder = sqlFolder): Promise<string[]> {
+  const files = await sqlFilesFor(db, folder);
+  const recorded = await recordedChecksums(db);
+  const changed = files.filter((file) => recorded.get(file.name) !== file.checksum).map((file) => file.name);
+  const gone = [...recorded.keys()].filter((name) => !files.some((file) => file.name === name));
+  return [...changed, ...gone];
+}
+
 /** file → checksum of what ran; empty when nothing did (or before the table exists). */
 async function recordedChecksums(db: Kysely<any>): Promise<Map<string, string>> {
   const { rows: found } = await sql<{ exists: boolean }>`SELECT to_regclass(${RECORD_TABLE}) IS NOT NULL AS exists`.execute(db);

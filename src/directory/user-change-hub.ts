@@ -22,6 +22,8 @@ interface Subscriber {
 
 export class UserChangeHub {
   private readonly subscribers = new Set<Subscriber>();
+  /** After `endAll`: a new subscription ends at once (the service is shutting down). */
+  private ended = false;
 
   constructor(private readonly queueLimit = 10_000) {}
 
@@ -46,9 +48,19 @@ export class UserChangeHub {
     }
   }
 
+  /** Ends every subscription once its queued events are delivered (at shutdown: the streams close cleanly). */
+  endAll(): void {
+    this.ended = true;
+    for (const subscriber of this.subscribers) {
+      subscriber.closed = true;
+      subscriber.wake?.();
+    }
+    this.subscribers.clear();
+  }
+
   subscribe(wants: (event: UserChangeEvent) => boolean = () => true): AsyncIterableIterator<UserChangeEvent> {
-    const subscriber: Subscriber = { wants, queue: [], wake: undefined, failure: undefined, closed: false };
-    this.subscribers.add(subscriber);
+    const subscriber: Subscriber = { wants, queue: [], wake: undefined, failure: undefined, closed: this.ended };
+    if (!this.ended) this.subscribers.add(subscriber);
     const close = () => {
       subscriber.closed = true;
       this.subscribers.delete(subscriber);

@@ -37,6 +37,8 @@ export interface UserDirectoryOptions {
   readonly wantsChanges?: () => boolean;
   /** Fold the changes into a new base once this many users changed since the last build (default: 2% of the users, at least 1,000). */
   readonly compactAfter?: (users: number) => number;
+  /** Told of every full load once swapped in (`first`: the startup load), for the metrics. */
+  readonly onLoaded?: (result: ReloadResult, first: boolean) => void;
 }
 
 export class UserDirectory {
@@ -151,12 +153,15 @@ export class UserDirectory {
     for (const changes of this.journal) snapshot = snapshot.withChanges(changes);
     const before = this.current;
     this.current = snapshot;
-    if (this.loaded && (this.options.wantsChanges?.() ?? true)) this.announce(before, snapshot);
+    const first = !this.loaded;
+    if (!first && (this.options.wantsChanges?.() ?? true)) this.announce(before, snapshot);
     this.loaded = true;
     this.absent.clear();
     const durationMs = performance.now() - started;
     logger.info({ count: snapshot.size, durationMs: Math.round(durationMs) }, 'users loaded');
-    return { count: snapshot.size, durationMs, loadedAt: snapshot.loadedAt };
+    const result = { count: snapshot.size, durationMs, loadedAt: snapshot.loadedAt };
+    this.options.onLoaded?.(result, first);
+    return result;
   }
 
   /** Tells `onChange` which users differ between two snapshots (among those `ids` name, or all). */

@@ -16,10 +16,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { Caller } from '../auth/caller.ts';
+import type { LookupStats } from '../directory/loaders.ts';
 import { withLookupStats } from '../plugins/use-lookup-stats.ts';
 import type { RequestContext } from '../schema/context.ts';
 import { DECLINED } from './compiled-query.ts';
 import type { PreparedOperation, PreparedOperations } from './prepared-operations.ts';
+import { recordOf } from './request-record.ts';
 
 /** A node request listener: answers, or passes the request to `next` when it is not for this lane. */
 export interface FastLane {
@@ -65,6 +67,14 @@ interface GraphQLParams {
   readonly operationName: string | undefined;
 }
 
+/** The lane's answer, and what it tells the request's record. */
+interface Answered {
+  readonly text: string;
+  readonly operations: readonly PreparedOperation[];
+  readonly caller: Caller;
+  readonly lookups: readonly LookupStats[];
+}
+
 const PARAM_NAMES = new Set(['query', 'variables', 'operationName', 'extensions']);
 
 export function createFastLane(options: FastLaneOptions): FastLane {
@@ -72,7 +82,7 @@ export function createFastLane(options: FastLaneOptions): FastLane {
   const stats: FastLaneStats = { answered: 0, compiled: 0, handedOver: 0, passedBy: 0 };
 
   /** The answers, or undefined when yoga must answer (nothing has been written). */
-  async function answer(body: Buffer, authorization: string | null): Promise<string | undefined> {
+  async function answer(body: Buffer, authorization: string | null): Promise<Answered | undefined> {
     const params = paramsOf(body, maxBatch);
     if (!params) return undefined;
     const prepared: PreparedOperation[] = [];
@@ -91,8 +101,10 @@ export function createFastLane(options: FastLaneOptions): FastLane {
     } catch {
       return undefined; // refused credentials: yoga answers 401 (and logs it once)
     }
+    const lookups: LookupStats[] = [];
     const run = (operation: PreparedOperation, { variables }: GraphQLParams) => {
       const context = options.contextFor(caller);
+      lookups.push(context.loaders.stats);
       const data = operation.compiled?.(context, variables) ?? DECLINED;
       if (data !== DECLINED) {
         stats.compiled += 1;
@@ -109,11 +121,11 @@ export function createFastLane(options: FastLaneOptions): FastLane {
     };
     if (!Array.isArray(params)) {
       const result = await run(prepared[0]!, params);
-      return result.errors ? undefined : JSON.stringify(result);
+      return result.errors ? undefined : { text: JSON.stringify(result), operations: prepared, caller, lookups };
     }
     const results = await Promise.all(prepared.map((operation, i) => run(operation, params[i]!)));
     if (results.some((result) => result.errors)) return undefined;
-    return `[${results.map((result) => JSON.stringify(result)).join(',')}]`;
+    return { text: `[${results.map((result) => JSON.stringify(result)).join(',')}]`, operations: prepared, caller, lookups };
   }
 
   const lane = (request: IncomingMessage, response: ServerResponse, next: NodeListener) => {
@@ -126,19 +138,27 @@ export function createFastLane(options: FastLaneOptions): FastLane {
     readBody(request, Number(request.headers['content-length'])).then(
       async (body) => {
         if (body === undefined) return; // the client went away
-        let text: string | undefined;
+        let answered: Answered | undefined;
         try {
-          text = await answer(body, request.headers.authorization ?? null);
+          answered = await answer(body, request.headers.authorization ?? null);
         } catch (error) {
           options.onFault(error);
         }
-        if (text === undefined) {
+        if (answered === undefined) {
           stats.handedOver += 1;
           (request as IncomingMessage & { body?: Buffer }).body = body;
           next(request, response);
           return;
         }
         stats.answered += 1;
+        const record = recordOf(request);
+        if (record) {
+          record.lane = 'fast';
+          record.caller = answered.caller.kind;
+          for (const operation of answered.operations) record.operations.push({ name: operation.name, type: 'query' });
+          record.lookups.push(...answered.lookups);
+        }
+        const { text } = answered;
         response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
         response.end(text);
       },

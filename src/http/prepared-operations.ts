@@ -13,6 +13,8 @@ export interface PreparedOperation {
   readonly document: DocumentNode;
   /** The operation to run, by name; undefined for the document's only operation. */
   readonly operationName: string | undefined;
+  /** The operation's own name (for logs and metrics); null when it has none. */
+  readonly name: string | null;
   /** The operation compiled (see compiled-query.ts); undefined when the compiler does not understand it. */
   readonly compiled: CompiledQuery | undefined;
   /** What a run with given variables may cost (MAX_COST, see operation-cost.ts). */
@@ -38,9 +40,10 @@ const MAX_KEPT_QUERY_LENGTH = 16_384;
 type Entry = { readonly document: DocumentNode; readonly queries: ReadonlyMap<string | undefined, PreparedOperation> } | 'declined';
 
 export function createPreparedOperations(enveloped: Enveloped, scopesOf: ScopesOf, limits: { readonly maxDepth: number }): PreparedOperations {
-  const prepared = (document: DocumentNode, operationName: string | undefined): PreparedOperation => ({
+  const prepared = (document: DocumentNode, operationName: string | undefined, name: string | null): PreparedOperation => ({
     document,
     operationName,
+    name,
     compiled: compileQuery(enveloped.schema, document, operationName, scopesOf),
     cost: compileOperationCost(enveloped.schema, document, operationName, limits.maxDepth),
   });
@@ -60,9 +63,9 @@ export function createPreparedOperations(enveloped: Enveloped, scopesOf: ScopesO
     for (const operation of operations) {
       if (operation.operation !== 'query') continue;
       const name = operation.name?.value;
-      if (name !== undefined) queries.set(name, prepared(document, name));
+      if (name !== undefined) queries.set(name, prepared(document, name, name));
       // Without an operationName, only a document of one operation can run.
-      if (operations.length === 1) queries.set(undefined, prepared(document, undefined));
+      if (operations.length === 1) queries.set(undefined, prepared(document, undefined, name ?? null));
     }
     return { document, queries };
   };

@@ -12,7 +12,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | number };
-    JSON: { Input: unknown; Output: unknown };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
   // The rules (rules.ts) as scope-auth checks them; each is printed as a directive too.
   AuthScopes: {

@@ -1,4 +1,4 @@
-/** DateTime (ISO-8601 UTC with milliseconds) and JSON. */
+/** DateTime (ISO-8601 UTC with milliseconds) and JSONObject (metadata: always an object). */
 import { Kind, valueFromASTUntyped } from 'graphql';
 import { builder } from './builder.ts';
 import { BadUserInputError } from './errors.ts';
@@ -17,9 +17,18 @@ builder.scalarType('DateTime', {
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
 });
 
-builder.scalarType('JSON', {
-  description: 'Any JSON value.',
+function parseJsonObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadUserInputError('JSONObject must be a JSON object, e.g. {"plan": "pro"}.');
+  }
+  return value as Record<string, unknown>;
+}
+
+// A scalar of its own rather than any JSON: metadata is always an object, and typed clients can
+// say so (Record<string, unknown>, not unknown).
+builder.scalarType('JSONObject', {
+  description: 'A JSON object, e.g. {"plan": "pro"}.',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+  parseValue: parseJsonObject,
+  parseLiteral: (ast, variables) => parseJsonObject(ast.kind === Kind.OBJECT ? valueFromASTUntyped(ast, variables) : null),
 });

@@ -92,7 +92,7 @@ export const UserType = builder.objectRef<User>('User').implement({
     }),
     permissions: t.exposeStringList('permissions', { description: "What the user's roles grant, distinct and sorted." }),
     metadata: t.field({
-      type: 'JSON',
+      type: 'JSONObject',
       ...personal,
       description: "SuperTokens user metadata: always an object, {} when none.",
       resolve: (user) => user.metadata,

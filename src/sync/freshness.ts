@@ -27,10 +27,14 @@ export interface FreshnessOptions {
   /** Sends a NOTIFY on our channel (through the pool). */
   readonly notify: (channel: string, payload: string) => Promise<void>;
   readonly logger: Logger;
+  /** Told of each change's commit-to-directory lag (the metrics' histogram). */
+  readonly onLag?: (ms: number) => void;
 }
 
 export interface Freshness {
   readonly stats: SyncStats;
+  /** The LISTEN connection's state; undefined when the service does not LISTEN. */
+  listenerState(): { listening: boolean; downForMs: number } | undefined;
   readonly driftCheck: DriftCheck;
   /** Resolves when every queued notice has been applied. */
   settled(): Promise<void>;
@@ -46,7 +50,7 @@ export async function startFreshness(options: FreshnessOptions): Promise<Freshne
   const { config, appId, directory, logger } = options;
   const log = logger.child({ component: 'sync' });
   const instanceId = randomUUID();
-  const stats = new SyncStats();
+  const stats = new SyncStats(options.onLag);
   const feed = new ChangeFeed({
     appId,
     directory,
@@ -93,6 +97,7 @@ export async function startFreshness(options: FreshnessOptions): Promise<Freshne
     stats,
     driftCheck,
     settled: () => feed.idle(),
+    listenerState: () => (listener ? { listening: listener.isListening, downForMs: listener.downForMs() } : undefined),
     isHealthy: () => !listener || listener.downForMs() <= config.listenerGraceMs,
     status: () => ({
       listener: listener ? { listening: listener.isListening, downForMs: listener.downForMs() } : 'off',

@@ -17,7 +17,11 @@ export class SyncStats {
   private readonly lags: number[] = [];
   private next = 0;
 
+  /** `onLag`: told of each lag recorded (the metrics' histogram). */
+  constructor(private readonly onLag: (ms: number) => void = () => {}) {}
+
   recordLag(ms: number): void {
+    this.onLag(ms);
     if (this.lags.length < LAG_SAMPLES) this.lags.push(ms);
     else this.lags[this.next] = ms;
     this.next = (this.next + 1) % LAG_SAMPLES;
@@ -32,7 +36,7 @@ export class SyncStats {
   }
 
   toJSON() {
-    const { lags: _lags, next: _next, ...counters } = this;
+    const { lags: _lags, next: _next, onLag: _onLag, ...counters } = this;
     return { ...counters, lagMs: this.lagPercentiles() };
   }
 }

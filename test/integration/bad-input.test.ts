@@ -68,6 +68,11 @@ const get = (parameters: string, headers: Record<string, string> = { ...CSRF }):
   path: `/graphql?${parameters}`,
   headers: { accept: 'application/json', ...asReader, ...headers },
 });
+/** As a browser page would send it cross-site: its cookies, no Authorization header. */
+const cookieOnly = ({ headers = {}, ...request }: Request): Request => {
+  const { authorization: _credentials, ...rest } = headers;
+  return { ...request, headers: { ...rest, cookie: 'session=from-the-browser' } };
+};
 const enc = encodeURIComponent;
 const utf8 = (...parts: Array<string | number[]>) =>
   Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
@@ -139,16 +144,18 @@ const CATALOGUE: readonly Case[] = [
   { name: 'body: one byte over MAX_BODY_BYTES', request: post(JSON.stringify({ query: `${VIEWER} # ${'x'.repeat(100_000)}` }).slice(0, 100_001)), status: 413, codes: [ERRORS.REQUEST_ENTITY_TOO_LARGE.code] },
 
   // Content types
-  { name: 'content type: text/plain without the CSRF header', request: post(JSON.stringify({ query: VIEWER }), { 'content-type': 'text/plain' }), status: 403, codes: [CSRF_REQUIRED] },
+  { name: 'content type: text/plain with cookies, without the CSRF header', request: cookieOnly(post(JSON.stringify({ query: VIEWER }), { 'content-type': 'text/plain' })), status: 403, codes: [CSRF_REQUIRED] },
+  { name: 'content type: text/plain with a bearer key, without the CSRF header', request: post(JSON.stringify({ query: VIEWER }), { 'content-type': 'text/plain' }), status: 415, codes: [MEDIA] },
   { name: 'content type: text/plain with it', request: post(JSON.stringify({ query: VIEWER }), { 'content-type': 'text/plain', ...CSRF }), status: 415, codes: [MEDIA] },
-  { name: 'content type: multipart without the CSRF header', request: post('--x\r\n', { 'content-type': 'multipart/form-data; boundary=x' }), status: 403, codes: [CSRF_REQUIRED] },
+  { name: 'content type: multipart with cookies, without the CSRF header', request: cookieOnly(post('--x\r\n', { 'content-type': 'multipart/form-data; boundary=x' })), status: 403, codes: [CSRF_REQUIRED] },
   { name: 'content type: multipart with it (no uploads)', request: post('--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{bad\r\n--x--\r\n', { 'content-type': 'multipart/form-data; boundary=x', ...CSRF }), status: 415, codes: [MEDIA] },
   { name: 'content type: application/xml', request: post('<query/>', { 'content-type': 'application/xml', ...CSRF }), status: 415, codes: [MEDIA] },
   { name: 'content type: none', request: post(JSON.stringify({ query: VIEWER }), { 'content-type': '', ...CSRF }), status: 415, codes: [MEDIA] },
   { name: 'content type: garbage', request: post(JSON.stringify({ query: VIEWER }), { 'content-type': ';;;', ...CSRF }), status: 415, codes: [MEDIA] },
   { name: 'content type: JSON in UTF-16', request: post(Buffer.from(JSON.stringify({ query: VIEWER }), 'utf16le'), { 'content-type': 'application/json; charset=utf-16' }), status: 400, codes: [BAD_REQUEST] },
   { name: 'content type: application/graphql with a syntax error', request: post('{ viewer {', { 'content-type': 'application/graphql' }), status: 200, codes: [PARSE] },
-  { name: 'content type: a form without the CSRF header', request: post(`query=${enc(VIEWER)}`, { 'content-type': 'application/x-www-form-urlencoded' }), status: 403, codes: [CSRF_REQUIRED] },
+  { name: 'content type: a form with cookies, without the CSRF header', request: cookieOnly(post(`query=${enc(VIEWER)}`, { 'content-type': 'application/x-www-form-urlencoded' })), status: 403, codes: [CSRF_REQUIRED] },
+  { name: 'content type: a form with a bearer key, without the CSRF header', request: post(`query=${enc(VIEWER)}`, { 'content-type': 'application/x-www-form-urlencoded' }), status: 200, codes: [] },
   { name: 'content type: a form whose variables are not JSON', request: post(`query=${enc(VIEWER)}&variables=%7Bbad`, { 'content-type': 'application/x-www-form-urlencoded', ...CSRF }), status: 400, codes: [BAD_REQUEST] },
   { name: 'content type: a form whose extensions are not JSON', request: post(`query=${enc(VIEWER)}&extensions=nope`, { 'content-type': 'application/x-www-form-urlencoded', ...CSRF }), status: 400, codes: [BAD_REQUEST] },
   { name: 'content type: a form without a query', request: post('variables=%7B%7D', { 'content-type': 'application/x-www-form-urlencoded', ...CSRF }), status: 200, codes: [BAD_REQUEST] },
@@ -270,7 +277,8 @@ const CATALOGUE: readonly Case[] = [
   { name: 'GET: extensions a number', request: get(`query=${enc(VIEWER)}&extensions=1`), status: 400, codes: [BAD_REQUEST] },
   { name: 'GET: no query', request: get('variables=%7B%7D'), status: 200, codes: [BAD_REQUEST] },
   { name: 'GET: a mutation', request: get(`query=${enc('mutation { reloadUsers { count } }')}`), status: 405, codes: [BAD_REQUEST] },
-  { name: 'GET: without the CSRF header', request: get(`query=${enc(VIEWER)}`, {}), status: 403, codes: [CSRF_REQUIRED] },
+  { name: 'GET: with cookies, without the CSRF header', request: cookieOnly(get(`query=${enc(VIEWER)}`, {})), status: 403, codes: [CSRF_REQUIRED] },
+  { name: 'GET: with a bearer key, without the CSRF header', request: get(`query=${enc(VIEWER)}`, {}), status: 200, codes: [] },
   { name: 'GET: broken percent-encoding', request: get('query=%E0%A4%A'), status: 200, codes: [PARSE] },
   { name: 'GET: an email with NUL', request: get(`query=${enc(BY_EMAIL)}&variables=${enc(JSON.stringify({ e: `a${nul}@example.com` }))}`), status: 200, codes: [BAD] },
   { name: 'GET: first over 32 bits', request: get(`query=${enc(FIRST)}&variables=${enc('{"f":4294967296}')}`), status: 400, codes: [BAD] },

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { describe, expect } from 'vitest';
 import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
 import { test } from '../support/fixtures.ts';
-import { asReader, errorCodes, expectData, type GraphQLResponse, type TestServer } from '../support/server.ts';
+import { asReader, errorCodes, expectData, READER_KEY, type GraphQLResponse, type TestServer } from '../support/server.ts';
 
 const it = test
   .extend('seed', { scope: 'file' }, async ({ database }) => {
@@ -165,26 +165,31 @@ describe('request body size', () => {
 describe('CSRF prevention', () => {
   const GET = `/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`;
 
-  it('refuses a GET without the CSRF header (a browser could send it cross-site)', async ({ server: strict }) => {
+  it('serves a GET as standard clients send it: no CSRF header, credentials in Authorization', async ({ server: strict }) => {
     const response = await strict.fetch(GET, { headers: { accept: 'application/json', ...asReader } });
-    expect(response.status).toBe(403);
-    expect((await response.json()).errors[0].extensions.code).toBe('CSRF_HEADER_REQUIRED');
-  });
-
-  it('refuses a text/plain POST without it', async ({ server: strict }) => {
-    const response = await strict.fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain', accept: 'application/json', ...asReader },
-      body: JSON.stringify({ query: '{ viewer { kind } }' }),
-    });
-    expect(response.status).toBe(403);
-  });
-
-  it('serves a GET that carries it, and a JSON POST (which a browser preflights)', async ({ server: strict }) => {
-    const response = await strict.fetch(GET, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1', ...asReader } });
     expect(response.status).toBe(200);
     expect((await response.json()).data).toEqual({ viewer: { kind: 'SERVICE' } });
-    expect((await postJson(strict, { query: '{ viewer { kind } }' })).status).toBe(200);
+    const anonymous = await strict.fetch(GET, { headers: { accept: 'application/json' } });
+    expect((await anonymous.json()).data).toEqual({ viewer: { kind: 'ANONYMOUS' } });
+  });
+
+  it('refuses a GET or text/plain POST that carries cookies and no Authorization (what a cross-site page could send)', async ({ server: strict }) => {
+    const response = await strict.fetch(GET, { headers: { accept: 'application/json', cookie: 'sAccessToken=abc' } });
+    expect(response.status).toBe(403);
+    expect((await response.json()).errors[0].extensions.code).toBe('CSRF_HEADER_REQUIRED');
+    const form = await strict.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', accept: 'application/json', cookie: 'sAccessToken=abc' },
+      body: JSON.stringify({ query: '{ viewer { kind } }' }),
+    });
+    expect(form.status).toBe(403);
+  });
+
+  it('serves a cookie-carrying GET with the CSRF header, and never reads a cookie as credentials', async ({ server: strict }) => {
+    const response = await strict.fetch(GET, { headers: { accept: 'application/json', cookie: `sAccessToken=${READER_KEY}`, 'x-graphql-yoga-csrf': '1' } });
+    expect(response.status).toBe(200);
+    expect((await response.json()).data).toEqual({ viewer: { kind: 'ANONYMOUS' } });
+    expect((await postJson(strict, { query: '{ viewer { kind } }' }, { cookie: 'sAccessToken=abc' })).status).toBe(200);
   });
 });
 

@@ -20,7 +20,7 @@ export function captureLogs(level: LogLevel = 'debug'): CapturedLogs {
     },
   });
   return {
-    logger: createLogger(level, sink),
+    logger: createLogger(level, { destination: sink }),
     logs,
     async muted(work) {
       mutes += 1;

@@ -48,7 +48,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Serve as the embedded demo does, with this admin key (give `ADMIN_API_KEY: ''` too, or that key wins). */
+  readonly demoAdminKey?: string;
+}
+
+export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = parseConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -61,7 +66,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
   let recording = true;
   const { logger, logs, muted } = captureLogs(config.logLevel);
   const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => recording && statements.push(sql) });
-  const service = createService({ config, db, databaseUrl, logger });
+  const service = createService({ config, db, databaseUrl, logger, demoAdminKey: options.demoAdminKey });
   const { app, directory } = service;
   await service.start();
 

@@ -21,7 +21,7 @@ describe('parseConfig', () => {
   it('gives the defaults for an empty environment', () => {
     expect(parseConfig({})).toEqual({
       env: 'development',
-      http: { host: '0.0.0.0', port: 4000, graphiql: true, introspection: true, corsOrigins: [] },
+      http: { host: '127.0.0.1', port: 4000, shutdownGraceMs: 10_000, graphiql: true, introspection: true, corsOrigins: [] },
       database: { url: undefined, poolSize: 10, migrateOnStart: true },
       embedded: { dataDir: '.usergraph', port: 0 },
       appId: 'public',
@@ -37,6 +37,7 @@ describe('parseConfig', () => {
         maxBodyBytes: 100000,
       },
       logLevel: 'info',
+      logFormat: undefined,
       directory: { absentTtlMs: 5000, loadBatchSize: 5000 },
       sync: {
         listen: true,
@@ -87,6 +88,23 @@ describe('parseConfig', () => {
       logLevel: 'debug',
       directory: { loadBatchSize: 100 },
     });
+  });
+
+  describe('HOST', () => {
+    it('is this machine only on the embedded demo, every interface with a database, and HOST when given', () => {
+      expect(parseConfig({}).http.host).toBe('127.0.0.1');
+      expect(parseConfig({ DATABASE_URL: 'postgres://db/st' }).http.host).toBe('0.0.0.0');
+      expect(parseConfig({ HOST: '0.0.0.0' }).http.host).toBe('0.0.0.0');
+      expect(parseConfig({ DATABASE_URL: 'postgres://db/st', HOST: '10.1.2.3' }).http.host).toBe('10.1.2.3');
+    });
+  });
+
+  it('reads the log format and the shutdown grace', () => {
+    expect(parseConfig({ LOG_FORMAT: 'pretty', SHUTDOWN_GRACE_MS: '2500' })).toMatchObject({
+      logFormat: 'pretty',
+      http: { shutdownGraceMs: 2500 },
+    });
+    expect(issueVariables(configError({ LOG_FORMAT: 'yaml' }))).toEqual(['LOG_FORMAT']);
   });
 
   describe('graphiql', () => {

@@ -37,7 +37,7 @@ describe('schema.graphql', () => {
     expect(sdl).toMatch(/user\(id: ID!\): User @permission\(name: "users:read", orSelf: true\)\n/);
     expect(sdl).toMatch(/type User @permission\(name: "users:read", orSelf: true\) \{/);
     expect(sdl).toMatch(/email: String @personal\n/);
-    expect(sdl).toMatch(/metadata: JSON @personal\n/);
+    expect(sdl).toMatch(/metadata: JSONObject @personal\n/);
   });
 });
 

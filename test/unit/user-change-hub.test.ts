@@ -43,4 +43,19 @@ describe('UserChangeHub', () => {
     expect(await pending).toEqual({ value: undefined, done: true });
     expect(hub.subscriberCount).toBe(0);
   });
+
+  it('ends every subscription at shutdown after what is queued, and any opened after', async () => {
+    const hub = new UserChangeHub();
+    const open = hub.subscribe();
+    const waiting = hub.subscribe();
+    const pending = waiting.next();
+    hub.publish([event('a')]);
+    hub.endAll();
+    expect((await open.next()).value.user.id).toBe('a');
+    expect(await open.next()).toEqual({ value: undefined, done: true });
+    expect((await pending).value.user.id).toBe('a');
+    expect(await waiting.next()).toEqual({ value: undefined, done: true });
+    expect(hub.subscriberCount).toBe(0);
+    expect(await hub.subscribe().next()).toEqual({ value: undefined, done: true });
+  });
 });
