@@ -79,6 +79,7 @@ async function measure(db: Kysely<any>, service: ReturnType<typeof createService
   const subscription = service.userChanges.subscribe();
   const watching = (async () => {
     for await (const event of subscription) {
+      if (event.kind === 'REFETCH') continue;
       const t0 = started.get(tokenOf(event.user.id));
       if (t0 !== undefined) {
         visible.push(performance.now() - t0);
