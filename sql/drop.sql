@@ -10,3 +10,21 @@
 DROP FUNCTION IF EXISTS usergraph_user_ids_by_email(varchar, text[]);
 DROP FUNCTION IF EXISTS usergraph_user_ids_by_key(varchar, text[]);
 DROP VIEW IF EXISTS user_full_view;
+
+-- The counting triggers (sql/shared/usergraph_count_changes.sql), on whichever tables have them.
+DO $$
+DECLARE
+  found record;
+BEGIN
+  FOR found IN
+    SELECT t.tgname, t.tgrelid::regclass AS rel FROM pg_trigger t
+    WHERE NOT t.tgisinternal AND t.tgname LIKE 'usergraph\_count\_%' AND pg_table_is_visible(t.tgrelid)
+  LOOP
+    EXECUTE format('DROP TRIGGER %I ON %s', found.tgname, found.rel);
+  END LOOP;
+END
+$$;
+DROP FUNCTION IF EXISTS usergraph_change_counters();
+DROP FUNCTION IF EXISTS usergraph_count_changes();
+DROP FUNCTION IF EXISTS usergraph_counted_tables();
+DROP SEQUENCE IF EXISTS usergraph_changed_rows;

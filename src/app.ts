@@ -5,19 +5,23 @@
  * connection of its own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config/config.ts';
+import { databaseFault } from './db/database-errors.ts';
 import type { MissingUserFetcher } from './directory/loaders.ts';
 import type { UserChangeHub } from './directory/user-change-hub.ts';
 import type { ReloadResult, UserDirectory } from './directory/user-directory.ts';
 import { createFastLane, type FastLaneStats, type NodeListener } from './http/fast-lane.ts';
 import { createPreparedOperations } from './http/prepared-operations.ts';
 import { createRequestContexts } from './http/request-context.ts';
+import { ERRORS } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { useArmor } from './plugins/use-armor.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.ts';
 import { useLookupStats } from './plugins/use-lookup-stats.ts';
+import { useNotReady } from './plugins/use-not-ready.ts';
 import { useStatus } from './plugins/use-status.ts';
 import { builder } from './schema/builder.ts';
 import type { GraphQLContext, RequestContext } from './schema/context.ts';
@@ -35,6 +39,8 @@ export interface AppDependencies {
   readonly userChanges: UserChangeHub;
   /** /ready: the directory is loaded and kept fresh. */
   readonly isReady: () => boolean;
+  /** The first load has completed: until then every GraphQL request is answered NOT_READY. */
+  readonly isLoaded: () => boolean;
   /** What reloadUsers does (reload here, and ask the other instances to). */
   readonly reloadUsers: () => Promise<ReloadResult>;
   /** The body of GET /status. */
@@ -71,6 +77,11 @@ export function createApp(deps: AppDependencies): App {
       // Never yoga's development mode: it would add the original message and stack to responses.
       isDev: false,
       maskError: (error, message) => {
+        const coded = databaseFaultError(error);
+        if (coded) {
+          logger.warn({ err: error }, 'a lookup the directory missed failed in the database');
+          return coded;
+        }
         const masked = maskError(error, message, false);
         if (masked !== error) logger.error({ err: error }, 'unexpected error (masked in the response)');
         return masked;
@@ -80,6 +91,7 @@ export function createApp(deps: AppDependencies): App {
       contexts.contextFor(await contexts.authenticate(request.headers.get('authorization'))),
     plugins: [
       useCsrfPrevention(),
+      useNotReady(deps.isLoaded),
       useArmor({ limits, blockFieldSuggestions: !config.http.introspection }),
       config.http.introspection ? {} : useDisableIntrospection(),
       useReadinessCheck({ endpoint: '/ready', check: deps.isReady }),
@@ -104,10 +116,33 @@ export function createApp(deps: AppDependencies): App {
   const toYoga = yoga as unknown as NodeListener;
 
   return {
-    handleRequest: (request, response) => fastLane(request, response, toYoga),
+    // Before the first load only yoga answers (NOT_READY): the lane would answer from an empty directory.
+    handleRequest: (request, response) => (deps.isLoaded() ? fastLane(request, response, toYoga) : toYoga(request, response)),
     yoga,
     fastLane: fastLane.stats,
   };
+}
+
+/**
+ * A statement the database could not run in time or at all (a locked table, a restart) is said
+ * with its own code, not masked as unexpected: the client may retry, and nothing of it leaks.
+ */
+function databaseFaultError(error: unknown): GraphQLError | undefined {
+  const fault = databaseFault(error instanceof GraphQLError ? error.originalError : error);
+  if (fault === undefined) return undefined;
+  const { code } = fault === 'timeout' ? ERRORS.DATABASE_TIMEOUT : ERRORS.DATABASE_UNAVAILABLE;
+  const message =
+    fault === 'timeout'
+      ? 'The directory does not hold this and the database did not answer in time; retry shortly.'
+      : 'The directory does not hold this and the database cannot be reached; retry shortly.';
+  const at = error instanceof GraphQLError ? error : undefined;
+  return createGraphQLError(message, {
+    nodes: at?.nodes,
+    source: at?.source,
+    positions: at?.positions,
+    path: at?.path,
+    extensions: { code },
+  });
 }
 
 /** Browsers may call from these origins only; no list, no cross-origin browser calls at all. */

@@ -4,7 +4,6 @@
  * or repaired; it never fails a load.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { VERSION_WEIGHT_HEX_DIGITS, type Fingerprint } from '../directory/fingerprint.ts';
 import {
   compareStrings,
   distinctSorted,
@@ -30,8 +29,6 @@ export interface UserRepository {
    * normalised (trimmed, lower-cased), as SuperTokens stores them.
    */
   findUsersByEmails(emails: readonly string[]): Promise<User[]>;
-  /** The view's fingerprint, computed like the directory's own (see directory/fingerprint.ts). */
-  fingerprint(): Promise<Fingerprint>;
 }
 
 export interface UserRepositoryOptions {
@@ -98,23 +95,11 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       if (emails.length === 0) return [];
       return mapRows(await queries.byEmails(emails).execute());
     },
-
-    async fingerprint() {
-      const row = await db
-        .selectFrom('user_full_view')
-        .select([
-          sql<number>`count(*)::int`.as('count'),
-          sql<string>`coalesce(sum(('x' || left(${rowVersion}, ${sql.lit(VERSION_WEIGHT_HEX_DIGITS)}))::bit(60)::bigint), 0)::text`.as('sum'),
-        ])
-        .where('app_id', '=', appId)
-        .executeTakeFirstOrThrow();
-      return { count: row.count, sum: row.sum };
-    },
   };
 }
 
-/** A hash of the whole view row: any change to what we serve changes it. */
-const rowVersion = sql<string>`md5(user_full_view::text)`;
+/** A hash of the whole view row: any change to what we serve changes it (the drift probe sums it too). */
+export const rowVersion = sql<string>`md5(user_full_view::text)`;
 
 const SELECTED_COLUMNS = [
   'user_id',
