@@ -72,7 +72,7 @@ export function connectRedisRelay({ url, channel, logger, onPayload, onSubscribe
     downForMs: (now = Date.now()) => (downSince === null ? 0 : now - downSince),
     async close() {
       closing = true;
-      await Promise.allSettled([subscriber.quit(), publisher.quit()]);
+      // Not quit(): while Redis is away it waits in the offline queue, and a shutdown would wait with it.
       subscriber.disconnect();
       publisher.disconnect();
     },
