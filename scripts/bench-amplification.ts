@@ -2,7 +2,7 @@
  * `npx tsx scripts/bench-amplification.ts [postgres://…/postgres] [service-root]`: how much one
  * request can make the service serialise within its limits (issue 10's amplification). On a
  * throwaway database of 10,000 synthetic users, each scenario runs against a fresh service process
- * (`service-root`'s src/main.ts, this checkout by default: point it at an older checkout to compare),
+ * (`service-root`'s src/cli.ts serve, this checkout by default: point it at an older checkout to compare),
  * and prints the request's size, the bytes answered, the process's peak RSS (VmHWM) over its
  * RSS once loaded, and how long /health took while the scenario ran.
  */
@@ -103,7 +103,7 @@ interface RunningService {
 
 async function startService(databaseUrl: string): Promise<RunningService> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(serviceRoot, 'src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(serviceRoot, 'src/cli.ts'), 'serve'], {
     cwd: serviceRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -16,6 +16,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedSyntheticUsers, syntheticLinkedId, syntheticUserId } from '../supertokens-standin/synthetic-users.ts';
 import { createSuperTokensTables } from '../supertokens-standin/writes.ts';
 import { createUserRepository, userQueries } from '../src/db/user-repository.ts';
+import { createDriftProbe } from '../src/db/drift-probe.ts';
 import { UserDirectory } from '../src/directory/user-directory.ts';
 import { createLogger } from '../src/logger.ts';
 import { scansOf, wholeScansOfUserTables, type PlanNode } from '../test/support/plans.ts';
@@ -88,7 +89,8 @@ try {
   const directory = new UserDirectory(() => repository.streamAllUsers(), { absentTtlMs: 0, logger });
   const reload = await median(3, () => directory.reload());
   console.log(`UserDirectory.reload (load + snapshot): ${directory.snapshot.size} users, median ${reload} ms`);
-  console.log(`fingerprint: median ${await median(3, () => repository.fingerprint())} ms`);
+  const probe = createDriftProbe(db, 'public', repository);
+  console.log(`fingerprint: median ${await median(3, () => probe.fingerprint())} ms`);
 } finally {
   await scratch.drop();
   await server.stop();

@@ -21,3 +21,21 @@ DROP VIEW IF EXISTS usergraph_user_metadata;
 DROP VIEW IF EXISTS usergraph_user_roles;
 DROP VIEW IF EXISTS usergraph_role_permissions;
 DROP VIEW IF EXISTS usergraph_last_active;
+
+-- The counting triggers (sql/shared/usergraph_count_changes.sql), on whichever tables have them.
+DO $$
+DECLARE
+  found record;
+BEGIN
+  FOR found IN
+    SELECT t.tgname, t.tgrelid::regclass AS rel FROM pg_trigger t
+    WHERE NOT t.tgisinternal AND t.tgname LIKE 'usergraph\_count\_%' AND pg_table_is_visible(t.tgrelid)
+  LOOP
+    EXECUTE format('DROP TRIGGER %I ON %s', found.tgname, found.rel);
+  END LOOP;
+END
+$$;
+DROP FUNCTION IF EXISTS usergraph_change_counters();
+DROP FUNCTION IF EXISTS usergraph_count_changes();
+DROP FUNCTION IF EXISTS usergraph_counted_tables();
+DROP SEQUENCE IF EXISTS usergraph_changed_rows;

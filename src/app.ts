@@ -7,8 +7,10 @@
  * opens no connection of its own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config/config.ts';
+import { databaseFault } from './db/database-errors.ts';
 import type { MissingUserFetcher } from './directory/loaders.ts';
 import type { UserChangeHub } from './directory/user-change-hub.ts';
 import type { ReloadResult, UserDirectory } from './directory/user-directory.ts';
@@ -21,6 +23,7 @@ import { createRestHandler } from './http/rest.ts';
 import { recordOf } from './http/request-record.ts';
 import { firstTimeInRequest, type Logger } from './logger.ts';
 import { Metrics, type SyncReading } from './metrics/metrics.ts';
+import { ERRORS } from './errors.ts';
 import { useArmor } from './plugins/use-armor.ts';
 import { useCostLimit } from './plugins/use-cost-limit.ts';
 import { CSRF_HEADER, useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
@@ -30,6 +33,7 @@ import { useMaxAliasLength } from './plugins/use-max-alias-length.ts';
 import { useRequestParsing } from './plugins/use-request-parsing.ts';
 import { useVariableErrors } from './plugins/use-variable-errors.ts';
 import { useRequestRecord } from './plugins/use-request-record.ts';
+import { useNotReady } from './plugins/use-not-ready.ts';
 import { useStatus } from './plugins/use-status.ts';
 import { builder } from './schema/builder.ts';
 import type { GraphQLContext, RequestContext } from './schema/context.ts';
@@ -47,6 +51,8 @@ export interface AppDependencies {
   readonly userChanges: UserChangeHub;
   /** /ready: the directory is loaded and kept fresh. */
   readonly isReady: () => boolean;
+  /** The first load has completed: until then every GraphQL request is answered NOT_READY. */
+  readonly isLoaded: () => boolean;
   /** What reloadUsers does (reload here, and ask the other instances to). */
   readonly reloadUsers: () => Promise<ReloadResult>;
   /** The body of GET /status. */
@@ -96,8 +102,15 @@ export function createApp(deps: AppDependencies): App {
     maskedErrors: {
       // Never yoga's development mode: it would add the original message and stack to responses.
       isDev: false,
-      // yoga logs each error it masks, once (see yogaLogger).
-      maskError: (error, message) => maskError(error, message, false),
+      maskError: (error, message) => {
+        const coded = databaseFaultError(error);
+        if (coded) {
+          logger.warn({ err: error }, 'a lookup the directory missed failed in the database');
+          return coded;
+        }
+        // yoga logs each error it masks, once (see yogaLogger).
+        return maskError(error, message, false);
+      },
     },
     context: async ({ request, req }: { request: Request; req?: IncomingMessage }): Promise<RequestContext> => {
       const record = recordOf(req);
@@ -113,6 +126,7 @@ export function createApp(deps: AppDependencies): App {
     plugins: [
       useCsrfPrevention(),
       useRequestParsing(),
+      useNotReady(deps.isLoaded),
       useArmor({ limits, blockFieldSuggestions: !config.http.introspection }),
       useMaxAliasLength(limits.maxAliasLength),
       useCostLimit({ schema, limits }),
@@ -149,9 +163,12 @@ export function createApp(deps: AppDependencies): App {
     authenticate: contexts.authenticate,
     contextFor: contexts.contextFor,
     snapshot: () => deps.directory.snapshot,
+    isLoaded: deps.isLoaded,
     logger,
   });
-  const toFastLane = (request: IncomingMessage, response: ServerResponse) => fastLane(request, response, toYoga);
+  // Before the first load only yoga answers (NOT_READY): the lane would answer from an empty directory.
+  const toFastLane = (request: IncomingMessage, response: ServerResponse) =>
+    deps.isLoaded() ? fastLane(request, response, toYoga) : toYoga(request, response);
 
   const metrics = new Metrics({
     directoryUsers: () => deps.directory.snapshot.size,
@@ -177,6 +194,28 @@ export function createApp(deps: AppDependencies): App {
       deps.userChanges.endAll();
     },
   };
+}
+
+/**
+ * A statement the database could not run in time or at all (a locked table, a restart) is said
+ * with its own code, not masked as unexpected: the client may retry, and nothing of it leaks.
+ */
+function databaseFaultError(error: unknown): GraphQLError | undefined {
+  const fault = databaseFault(error instanceof GraphQLError ? error.originalError : error);
+  if (fault === undefined) return undefined;
+  const { code } = fault === 'timeout' ? ERRORS.DATABASE_TIMEOUT : ERRORS.DATABASE_UNAVAILABLE;
+  const message =
+    fault === 'timeout'
+      ? 'The directory does not hold this and the database did not answer in time; retry shortly.'
+      : 'The directory does not hold this and the database cannot be reached; retry shortly.';
+  const at = error instanceof GraphQLError ? error : undefined;
+  return createGraphQLError(message, {
+    nodes: at?.nodes,
+    source: at?.source,
+    positions: at?.positions,
+    path: at?.path,
+    extensions: { code },
+  });
 }
 
 /** Browsers may call from these origins only; no list, no cross-origin browser calls at all. */

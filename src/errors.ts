@@ -37,7 +37,14 @@ export const ERRORS = catalogue({
   FORBIDDEN: { when: 'a guarded field or operation that the credentials do not open' },
   RELOAD_FAILED: { when: 'reloadUsers failed; the previous directory is still served' },
   USER_NOT_FOUND: { status: 404, when: 'GET /users/{id} names no user (GraphQL answers null)' },
-  SUBSCRIBER_TOO_SLOW: { when: 'a userChanged subscriber fell too far behind and was ended' },
+  SUBSCRIBER_TOO_SLOW: { when: 'a userChanged subscriber fell behind twice without reading in between and was ended' },
+
+  // What the database could not do for a lookup the directory missed: the rest of the answer stands.
+  DATABASE_TIMEOUT: {
+    when: 'a lookup the directory missed waited longer than DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_LOCK_TIMEOUT_MS or DATABASE_ACQUIRE_TIMEOUT_MS',
+  },
+  DATABASE_UNAVAILABLE: { when: 'a lookup the directory missed could not reach the database (down, restarting, connection lost)' },
+  NOT_READY: { status: 503, when: 'any GraphQL request before the first load of the directory completed; Retry-After says when to try again' },
 
   // What an operation may ask (GraphQL Armor's limits, and introspection): nothing of it runs.
   QUERY_TOO_DEEP: { when: 'an operation deeper than MAX_DEPTH' },

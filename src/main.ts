@@ -1,59 +1,122 @@
 /**
- * The process (`usergraph serve`): config → database (the embedded demo's when no DATABASE_URL) →
- * migrations → HTTP → first load. Shutdown runs in reverse. The only module that wires things
- * together.
+ * The process (`usergraph serve`): config → HTTP port → database (the embedded demo's when no
+ * DATABASE_URL) → wait for it → migrations → service → first load. Shutdown runs in reverse. The
+ * only module that wires things together.
+ *
+ * The port comes first: a taken one is said in one line before any other work, so a second start
+ * beside a running one touches nothing of it. From then on /health answers; /ready and GraphQL
+ * say not ready (NOT_READY) until the first load, however long the database takes to come.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config/config.ts';
 import { connectDatabase } from './db/connect.ts';
+import { databaseFault } from './db/database-errors.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startDemoDatabase, type DemoDatabase } from './demo/start-demo-database.ts';
 import { closeGracefully } from './http/graceful-close.ts';
+import { answerWhileStarting } from './http/while-starting.ts';
 import { createLogger, logFormatFor, type Logger } from './logger.ts';
-import { createService } from './service.ts';
+import { retryWithBackoff } from './retry.ts';
+import { connectSyncDatabase, createService, type Service } from './service.ts';
+
+/** What shutdown undoes, last set up first. */
+const cleanups: Array<() => Promise<void>> = [];
 
 export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { format: logFormatFor(config) });
-  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    await serve(config, logger);
+  } catch (error) {
+    // One line on stderr: what went wrong, not a stack trace (the cause is logged where it happened).
+    console.error(`usergraph failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    await runCleanups(logger); // never leave the embedded database running without us
+    process.exit(1);
+  }
+}
+
+async function serve(config: Config, logger: Logger): Promise<void> {
+  let answer: RequestListener = answerWhileStarting;
+  const server = createServer((request, response) => answer(request, response));
+  await listen(server, config);
+  let service: Service | undefined;
+  cleanups.unshift(async () => {
+    // /ready turns 503 and kept-alive connections close after their current response; then the
+    // listener closes and requests in flight get up to SHUTDOWN_GRACE_MS.
+    service?.app.drain();
+    const { forced } = await closeGracefully(server, { graceMs: config.http.shutdownGraceMs });
+    if (forced) logger.warn({ graceMs: config.http.shutdownGraceMs }, 'connections still open after the grace period were cut');
+  });
+  onShutdownSignal(logger);
 
   let demo: DemoDatabase | undefined;
   if (config.database.url === undefined) {
     demo = await startDemoDatabase({ dataDir: config.embedded.dataDir, port: config.embedded.port, logger });
-    cleanups.unshift(() => demo!.stop());
+    cleanups.push(() => demo!.stop());
   }
   const databaseUrl = config.database.url ?? demo!.url;
+  const target = `PostgreSQL at ${describe(databaseUrl)}`;
 
+  const { database } = config;
   const db = connectDatabase({
     url: databaseUrl,
-    poolSize: config.database.poolSize,
-    onIdleError: (error) => logger.warn({ err: error }, 'an idle database connection broke; the pool replaces it'),
+    poolSize: database.poolSize,
+    statementTimeoutMs: database.statementTimeoutMs,
+    lockTimeoutMs: database.lockTimeoutMs,
+    acquireTimeoutMs: database.acquireTimeoutMs,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a database connection broke; the pool replaces it'),
   });
-  cleanups.unshift(() => db.destroy());
-  if (config.database.migrateOnStart) {
-    const applied = await migrateToLatest(db);
+  const syncDb = connectSyncDatabase(config, databaseUrl, undefined, logger);
+  // Shut down after HTTP, before the demo database: pools, then the service's listeners.
+  cleanups.splice(1, 0, () => db.destroy(), () => syncDb.destroy());
+  service = createService({ config, db, syncDb, databaseUrl, logger, demoAdminKey: demo?.adminApiKey });
+  service.app.metrics.collectProcessMetrics();
+  cleanups.splice(1, 0, () => service!.stop());
+  answer = service.app.handleRequest;
+
+  // Down at startup is not fatal: wait for it (one log line per while), then go on by ourselves.
+  const untilReachable = { waitingFor: target, logger, isRetryable: (error: unknown) => databaseFault(error) !== undefined };
+  await retryWithBackoff(() => db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(), { ...untilReachable, to: 'to start' });
+  if (database.migrateOnStart) {
+    const applied = await retryWithBackoff(() => migrate(databaseUrl), { ...untilReachable, to: 'to apply migrations' });
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-
-  const service = createService({ config, db, databaseUrl, logger, demoAdminKey: demo?.adminApiKey });
-  service.app.metrics.collectProcessMetrics();
-  cleanups.unshift(() => service.stop());
-
-  const server = createServer(service.app.handleRequest);
-  await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
-  cleanups.unshift(async () => {
-    // /ready turns 503 and kept-alive connections close after their current response; then the
-    // listener closes and requests in flight get up to SHUTDOWN_GRACE_MS.
-    service.app.drain();
-    const { forced } = await closeGracefully(server, { graceMs: config.http.shutdownGraceMs });
-    if (forced) logger.warn({ graceMs: config.http.shutdownGraceMs }, 'connections still open after the grace period were cut');
-  });
-  onShutdownSignal(logger, cleanups);
-
-  // Serving first lets /health answer during a long load; /ready waits for it.
   await service.start();
   announceReady(logger, config, (server.address() as AddressInfo).port, demo);
+}
+
+/** Migrations on a connection of their own, without the lookups' statement timeout: an index may take a while. */
+async function migrate(url: string): Promise<string[]> {
+  const db = connectDatabase({ url, poolSize: 1, applicationName: 'usergraph-migrate' });
+  try {
+    return await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Listens, or ends the process with one line when the port is taken. */
+async function listen(server: Server, config: Config): Promise<void> {
+  const { host, port } = config.http;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+    const why = error.code === 'EADDRINUSE' ? 'is taken (another usergraph running?)' : 'may not be used by this user';
+    console.error(`usergraph cannot start: port ${port} on ${host} ${why}; set PORT to another`);
+    process.exit(1);
+  });
+}
+
+/** host:port/database of a URL, without its credentials. */
+function describe(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
 }
 
 /** `port`: the one listened on (PORT=0 picks a free one). */
@@ -69,7 +132,13 @@ function announceReady(logger: Logger, config: Config, port: number, demo: DemoD
   }
 }
 
-function onShutdownSignal(logger: Logger, cleanups: ReadonlyArray<() => Promise<void>>): void {
+async function runCleanups(logger: Logger): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) {
+    await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+  }
+}
+
+function onShutdownSignal(logger: Logger): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -79,9 +148,8 @@ function onShutdownSignal(logger: Logger, cleanups: ReadonlyArray<() => Promise<
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    for (const cleanup of cleanups) {
-      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
-    }
+    // HTTP first (requests in flight finish), then the service, its pools, and the demo database.
+    await runCleanups(logger);
     logger.info('stopped');
     process.exit(0);
   };

@@ -3,16 +3,24 @@
  * the freshness machinery that keeps the directory equal to the database. main.ts adds the
  * process around it (embedded database, migrations, HTTP, signals); the tests build exactly
  * this, so what they exercise is what runs.
+ *
+ * Two pools: lookups (directory misses, from requests) use the one handed in, bounded by the
+ * short lookup timeouts; synchronisation (full loads, change re-reads, drift checks) has a small
+ * one of its own, so that however many requests miss at once they can never starve the changes
+ * the directory must apply.
  */
 import type { Kysely } from 'kysely';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config/config.ts';
+import { connectDatabase } from './db/connect.ts';
 import type { Database } from './db/database.ts';
+import { createDriftProbe } from './db/drift-probe.ts';
 import { notify } from './db/notify.ts';
 import { createUserRepository } from './db/user-repository.ts';
 import { UserDirectory } from './directory/user-directory.ts';
 import { UserChangeHub } from './directory/user-change-hub.ts';
 import type { Logger } from './logger.ts';
+import { retryWithBackoff } from './retry.ts';
 import { startFreshness, type Freshness } from './sync/freshness.ts';
 
 export interface Service {
@@ -22,14 +30,21 @@ export interface Service {
   readonly freshness: Freshness | undefined;
   /** Every change the directory applies (what the userChanged subscription streams). */
   readonly userChanges: UserChangeHub;
-  /** Starts listening for changes, then loads the directory. */
+  /**
+   * Starts listening for changes, then loads the directory; resolves once it is loaded. A first
+   * load that fails (the database down or locked) is retried with backoff until it succeeds or
+   * `stop()` is called: meanwhile GraphQL answers NOT_READY and /ready 503.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface ServiceOptions {
   readonly config: Config;
+  /** Lookups' pool (its timeouts: DATABASE_STATEMENT_TIMEOUT_MS and the others). */
   readonly db: Kysely<Database>;
+  /** Synchronisation's pool; by default the service opens a small one to `databaseUrl` (and closes it). */
+  readonly syncDb?: Kysely<Database>;
   /** Where the change listener connects, unless the config names its own URL. */
   readonly databaseUrl: string;
   readonly logger: Logger;
@@ -37,34 +52,61 @@ export interface ServiceOptions {
   readonly demoAdminKey?: string | undefined;
 }
 
-export function createService({ config, db, databaseUrl, logger, demoAdminKey }: ServiceOptions): Service {
-  const repository = createUserRepository(db, {
-    appId: config.appId,
-    batchSize: config.directory.loadBatchSize,
-    logger,
+/** Connections for synchronisation: a load (two: it reads parts in parallel in one snapshot), a re-read, and a drift check's lock and read at once. */
+export const SYNC_POOL_SIZE = 6;
+
+/** The synchronisation pool main.ts and the tests open: its own name, its own statement timeout. */
+export function connectSyncDatabase(config: Config, url: string, onQuery?: (sql: string) => void, logger?: Logger): Kysely<Database> {
+  return connectDatabase({
+    url,
+    poolSize: SYNC_POOL_SIZE,
+    applicationName: 'usergraph-sync',
+    statementTimeoutMs: config.sync.statementTimeoutMs,
+    lockTimeoutMs: config.database.lockTimeoutMs,
+    acquireTimeoutMs: config.database.acquireTimeoutMs,
+    onQuery,
+    onConnectionError: (error) => logger?.warn({ err: error }, 'a synchronisation connection broke; the pool replaces it'),
   });
+}
+
+export function createService(options: ServiceOptions): Service {
+  const { config, db, databaseUrl, logger, demoAdminKey } = options;
+  const syncDb = options.syncDb ?? connectSyncDatabase(config, databaseUrl, undefined, logger);
+  const lookups = createUserRepository(db, { appId: config.appId, batchSize: config.directory.loadBatchSize, logger });
+  const repository = createUserRepository(syncDb, { appId: config.appId, batchSize: config.directory.loadBatchSize, logger });
+  const probe = createDriftProbe(syncDb, config.appId, repository);
   const userChanges = new UserChangeHub();
-  // The metrics live in the app, made below (no load happens before `start`).
-  const directory = new UserDirectory(() => repository.streamAllUsers(), {
-    absentTtlMs: config.directory.absentTtlMs,
-    logger,
-    onChange: (events) => userChanges.publish(events),
-    wantsChanges: () => userChanges.subscriberCount > 0,
-    onLoaded: (result, first) => app.metrics.observeLoad(result, first),
-  });
   let freshness: Freshness | undefined;
+  const directory = new UserDirectory(
+    () => {
+      // The drift check compares from the counters as they were when this load began.
+      freshness?.driftCheck.beforeLoad();
+      return repository.streamAllUsers();
+    },
+    {
+      absentTtlMs: config.directory.absentTtlMs,
+      logger,
+      onChange: (events) => userChanges.publish(events),
+      wantsChanges: () => userChanges.subscriberCount > 0,
+      // The metrics live in the app, made below (no load happens before `start`).
+      onLoaded: (result, first) => app.metrics.observeLoad(result, first),
+    },
+  );
+  const stopping = new AbortController();
+  const isReady = () => directory.isLoaded && (freshness?.isHealthy() ?? false);
 
   const app = createApp({
     config,
     demoAdminKey,
     directory,
-    fetchMissing: repository,
+    fetchMissing: lookups,
     logger,
     userChanges,
-    isReady: () => directory.isLoaded && (freshness?.isHealthy() ?? false),
+    isReady,
+    isLoaded: () => directory.isLoaded,
     reloadUsers: () => (freshness ? freshness.reloadEverywhere() : directory.reload()),
     status: () => ({
-      ready: directory.isLoaded && (freshness?.isHealthy() ?? false),
+      ready: isReady(),
       directory: { users: directory.snapshot.size, loadedAt: directory.isLoaded ? directory.snapshot.loadedAt : null },
       sync: freshness?.status() ?? 'not started',
     }),
@@ -87,15 +129,26 @@ export function createService({ config, db, databaseUrl, logger, demoAdminKey }:
         databaseUrl,
         directory,
         findUsersByIds: (ids) => repository.findUsersByIds(ids),
-        fingerprint: () => repository.fingerprint(),
+        probe,
+        watchChanges: (listener) => userChanges.watch(listener),
         notify: (channel, payload) => notify(db, channel, payload),
         logger,
         onLag: (ms) => metrics.observeLag(ms),
       });
-      await directory.reload();
+      if (stopping.signal.aborted) return;
+      await retryWithBackoff(() => directory.reload(), {
+        waitingFor: 'the database',
+        to: 'to load the directory',
+        logger,
+        signal: stopping.signal,
+      }).catch((error: unknown) => {
+        if (!stopping.signal.aborted) throw error;
+      });
     },
     async stop() {
+      stopping.abort();
       await freshness?.stop();
+      if (!options.syncDb) await syncDb.destroy();
     },
   };
 }

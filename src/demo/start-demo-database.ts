@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import { readOrCreateDemoAdminKey } from './admin-key.ts';
 import { seedDemoIfEmpty } from './demo-users.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { lockFolder } from './folder-lock.ts';
 
 export interface DemoDatabaseOptions {
   /** Folder holding the cluster and the admin key; survives restarts. */
@@ -26,7 +27,22 @@ export interface DemoDatabase {
 }
 
 export async function startDemoDatabase({ dataDir, port, logger }: DemoDatabaseOptions): Promise<DemoDatabase> {
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port, persistent: true, logger });
+  // Before anything else: a running usergraph's database is never touched (stopped as a leftover, or shared).
+  const unlock = await lockFolder(dataDir);
+  let postgres;
+  try {
+    postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port, persistent: true, logger });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+  const stop = async () => {
+    try {
+      await postgres.stop();
+    } finally {
+      await unlock();
+    }
+  };
   try {
     const db = connectDatabase({ url: postgres.url, poolSize: 1 });
     try {
@@ -34,9 +50,9 @@ export async function startDemoDatabase({ dataDir, port, logger }: DemoDatabaseO
     } finally {
       await db.destroy();
     }
-    return { url: postgres.url, adminApiKey: await readOrCreateDemoAdminKey(dataDir), stop: () => postgres.stop() };
+    return { url: postgres.url, adminApiKey: await readOrCreateDemoAdminKey(dataDir), stop };
   } catch (error) {
-    await postgres.stop();
+    await stop();
     throw error;
   }
 }

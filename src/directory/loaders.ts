@@ -54,8 +54,15 @@ export function createLoaders(directory: UserDirectory, fetchMissing: MissingUse
   async function fetchAndRemember<V>(keys: readonly string[], way: MissWay<V>): Promise<Array<V | undefined>> {
     stats.databaseLookups += keys.length;
     stats.databaseQueries += 1;
+    const asked = directory.snapshot;
     const fetched = await way.fetch(keys);
-    directory.apply({ upserts: fetched, deletedIds: [] });
+    // While the database answered, the change feed may have applied a newer state of these users:
+    // then what was read answers this request but must not overwrite it in the directory.
+    if (changedOnlyByMisses(directory, asked)) {
+      const previous = directory.snapshot;
+      directory.apply({ upserts: fetched, deletedIds: [] });
+      if (directory.snapshot !== previous) madeByMisses.set(directory.snapshot, previous);
+    }
     const inFetched = way.finderIn(fetched);
     return keys.map((key) => {
       const value = inFetched(key);
@@ -153,6 +160,23 @@ export function createLoaders(directory: UserDirectory, fetchMissing: MissingUse
     listUsers: (query) => snapshot.listUsers(query),
     stats,
   };
+}
+
+/** Snapshots that misses made, each with the one it was made from. */
+const madeByMisses = new WeakMap<UserSnapshot, UserSnapshot>();
+
+/**
+ * Nothing but misses (reads as fresh as this one) changed the directory since `since`: no notice
+ * was applied and no reload swapped in meanwhile.
+ */
+function changedOnlyByMisses(directory: UserDirectory, since: UserSnapshot): boolean {
+  let current = directory.snapshot;
+  for (let steps = 0; current !== since; steps++) {
+    const previous = madeByMisses.get(current);
+    if (previous === undefined || steps > 10_000) return false;
+    current = previous;
+  }
+  return true;
 }
 
 /** How one kind of miss is fetched and matched among the users the database returned. */

@@ -66,6 +66,11 @@ export class UserDirectory {
     return this.loaded;
   }
 
+  /** A full load is in flight. */
+  get isReloading(): boolean {
+    return this.pendingReload !== undefined;
+  }
+
   /** Loads every user into a new snapshot and swaps it in. Concurrent calls share one load. */
   reload(): Promise<ReloadResult> {
     if (this.pendingReload) return this.pendingReload;

@@ -11,6 +11,7 @@ import { GraphQLError, isObjectType, type DocumentNode, type GraphQLObjectType, 
 import type { Caller } from '../auth/caller.ts';
 import type { UserSnapshot } from '../directory/user-snapshot.ts';
 import { ERRORS } from '../errors.ts';
+import { NOT_READY_RETRY_AFTER_S } from '../plugins/use-not-ready.ts';
 import type { Logger } from '../logger.ts';
 import { builder } from '../schema/builder.ts';
 import type { GraphQLContext, RequestContext } from '../schema/context.ts';
@@ -42,6 +43,8 @@ export interface RestOptions {
   readonly contextFor: (caller: Caller, snapshot?: UserSnapshot) => RequestContext;
   /** The directory's snapshot now: an export reads this one throughout. */
   readonly snapshot: () => UserSnapshot;
+  /** False until the first load: REST then answers NOT_READY, as GraphQL does, not from an empty directory. */
+  readonly isLoaded: () => boolean;
   readonly logger: Logger;
 }
 
@@ -170,6 +173,10 @@ export function createRestHandler(options: RestOptions): RestHandler {
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(openApi) });
       response.end(openApi);
       return;
+    }
+    if (!options.isLoaded()) {
+      const notReady = new GraphQLError('The user directory is still loading; retry shortly.', { extensions: { code: ERRORS.NOT_READY.code } });
+      return send(response, { ...errorAnswer([notReady]), headers: { 'Retry-After': String(NOT_READY_RETRY_AFTER_S) } });
     }
     const caller = await callerOf(request);
     if (!('kind' in caller)) return send(response, caller);

@@ -1,7 +1,6 @@
 /** The userChanged subscription (server-sent events): the directory's changes, as they happen. */
 import { userKeys } from '../directory/user.ts';
-import { SubscriberFellBehindError } from '../directory/user-change-hub.ts';
-import type { UserChangeEvent } from '../directory/user-directory.ts';
+import { SubscriberFellBehindError, type HubEvent } from '../directory/user-change-hub.ts';
 import { USERS_READ } from '../auth/permissions.ts';
 import { builder } from './builder.ts';
 import { needsPermissionOrSelf } from './rules.ts';
@@ -13,13 +12,22 @@ const UserChangeKind = builder.enumType('UserChangeKind', {
   values: {
     UPSERT: { description: 'The user appeared or changed; `user` is the new state.' },
     DELETE: { description: 'The user is gone; `user` is its last known state.' },
+    REFETCH: {
+      description:
+        'More changes at once than a subscriber may queue (a bulk write, a reload): refetch what you hold; `user` is null. Changes after it follow as usual.',
+    },
   } as const,
 });
 
-const UserChangeType = builder.objectRef<UserChangeEvent>('UserChange').implement({
+const UserChangeType = builder.objectRef<HubEvent>('UserChange').implement({
   fields: (t) => ({
     kind: t.field({ type: UserChangeKind, resolve: (event) => event.kind }),
-    user: t.field({ type: UserType, resolve: (event) => event.user }),
+    user: t.field({
+      type: UserType,
+      nullable: true,
+      description: 'The user after an UPSERT, as last known for a DELETE; null for REFETCH.',
+      resolve: (event) => event.user,
+    }),
     at: t.field({ type: 'DateTime', description: 'When the directory applied it.', resolve: (event) => event.at }),
   }),
 });
@@ -40,7 +48,7 @@ builder.subscriptionField('userChanged', (t) =>
 );
 
 /** A subscriber that fell behind gets an error it can act on (resubscribe, then refetch). */
-async function* explainFallingBehind(events: AsyncIterableIterator<UserChangeEvent>): AsyncGenerator<UserChangeEvent> {
+async function* explainFallingBehind(events: AsyncIterableIterator<HubEvent>): AsyncGenerator<HubEvent> {
   try {
     yield* events;
   } catch (error) {

@@ -33,7 +33,11 @@ export class ChangeFeed {
   private commits: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** What the running batch re-reads (or that it reloads): still pending until it is applied. */
+  private inFlight: { ids: readonly string[]; reload: boolean } = { ids: [], reload: false };
   private failures = 0;
+  /** When the first of the current run of failed batches failed; null while batches succeed. */
+  private failingSince: number | null = null;
   private readonly seen = new Set<string>();
   private idleWaiters: Array<() => void> = [];
 
@@ -61,6 +65,27 @@ export class ChangeFeed {
   requestReload(): void {
     this.reloadWanted = true;
     this.schedule(0);
+  }
+
+  /** Queues a re-read of the users these ids name, as a notice would (the drift check's repair). */
+  requestIds(ids: Iterable<string>): void {
+    for (const id of ids) this.ids.add(id);
+    this.schedule(0);
+  }
+
+  /** Ids queued or being re-read: changes that may not be in the directory yet. */
+  pendingIds(): string[] {
+    return [...this.ids, ...this.inFlight.ids];
+  }
+
+  /** A full reload is queued or running. */
+  get reloadPending(): boolean {
+    return this.reloadWanted || this.inFlight.reload;
+  }
+
+  /** How long changes have failed to apply (0 while they apply). */
+  failingForMs(now = Date.now()): number {
+    return this.failingSince === null ? 0 : now - this.failingSince;
   }
 
   /** Resolves when nothing is queued or running. */
@@ -102,8 +127,11 @@ export class ChangeFeed {
     this.ids = new Set();
     this.commits = [];
     this.reloadWanted = false;
+    this.inFlight = { ids, reload };
     try {
       if (reload) {
+        // A load already in flight began before what this reload must see (a reconnect, drift): wait for it, then load again.
+        if (directory.isReloading) await directory.reload().catch(() => undefined);
         await directory.reload();
         stats.reloads++;
       } else {
@@ -116,15 +144,19 @@ export class ChangeFeed {
         directory.apply({ upserts: found, deletedIds: gone });
       }
       this.failures = 0;
+      this.failingSince = null;
       const now = Date.now();
       stats.noticesApplied += commits.length;
       for (const committedAt of commits) stats.recordLag(Math.max(0, now - committedAt));
     } catch (error) {
       // A failed re-read loses nothing: a full reload, retried with backoff, covers it.
       this.failures++;
+      this.failingSince ??= Date.now();
       this.reloadWanted = true;
       this.commits.unshift(...commits);
       logger.warn({ err: error, failures: this.failures }, 'applying changes failed; a full reload will follow');
+    } finally {
+      this.inFlight = { ids: [], reload: false };
     }
   }
 

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.ts';
-import type { Fingerprint } from '../directory/fingerprint.ts';
-import type { ReloadResult, UserDirectory } from '../directory/user-directory.ts';
+import type { DriftProbe } from '../db/drift-probe.ts';
+import type { ReloadResult, UserChangeEvent, UserDirectory } from '../directory/user-directory.ts';
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
 import { ChangeFeed } from './change-feed.ts';
@@ -23,7 +23,9 @@ export interface FreshnessOptions {
   readonly databaseUrl: string;
   readonly directory: UserDirectory;
   readonly findUsersByIds: (ids: readonly string[]) => Promise<readonly User[]>;
-  readonly fingerprint: () => Promise<Fingerprint>;
+  readonly probe: DriftProbe;
+  /** Every change the directory applies, as it applies it (the drift check watches them). */
+  readonly watchChanges: (listener: (events: readonly UserChangeEvent[]) => void) => () => void;
   /** Sends a NOTIFY on our channel (through the pool). */
   readonly notify: (channel: string, payload: string) => Promise<void>;
   readonly logger: Logger;
@@ -38,13 +40,16 @@ export interface Freshness {
   readonly driftCheck: DriftCheck;
   /** Resolves when every queued notice has been applied. */
   settled(): Promise<void>;
-  /** Listening (or not meant to), or down for less than the grace period. */
+  /** Listening (or not meant to) and applying changes, or failing at it for less than the grace period. */
   isHealthy(): boolean;
   status(): Record<string, unknown>;
   /** Reloads this directory, then asks every other instance to reload too. */
   reloadEverywhere(): Promise<ReloadResult>;
   stop(): Promise<void>;
 }
+
+/** How long the start waits for Redis before it goes on without it. */
+const REDIS_FIRST_WAIT_MS = 2_000;
 
 export async function startFreshness(options: FreshnessOptions): Promise<Freshness> {
   const { config, appId, directory, logger } = options;
@@ -72,7 +77,26 @@ export async function startFreshness(options: FreshnessOptions): Promise<Freshne
     if (from === 'postgres') relay?.publish(payload);
   };
 
-  if (config.redisUrl) relay = await connectRedisRelay(config.redisUrl, config.redisChannel, log, (payload) => handle(payload, 'redis'));
+  if (config.redisUrl) {
+    let subscribed: () => void = () => {};
+    const firstSubscription = new Promise<void>((resolve) => (subscribed = resolve));
+    let started = false;
+    relay = connectRedisRelay({
+      url: config.redisUrl,
+      channel: config.redisChannel,
+      logger: log,
+      onPayload: (payload) => handle(payload, 'redis'),
+      onSubscribed: () => {
+        subscribed();
+        // Subscribed only after the first load began, or again after an outage: messages sent
+        // meanwhile are lost, and only a full reload is sure.
+        if (started) feed.requestReload();
+      },
+    });
+    // Redis up: subscribed before the first load, as before. Down: start without it.
+    await Promise.race([firstSubscription, new Promise((resolve) => setTimeout(resolve, REDIS_FIRST_WAIT_MS))]);
+    started = true;
+  }
 
   const listener = config.listen
     ? new PgListener({
@@ -90,18 +114,31 @@ export async function startFreshness(options: FreshnessOptions): Promise<Freshne
     : undefined;
   await listener?.start();
 
-  const driftCheck = new DriftCheck({ directory, feed, fingerprint: options.fingerprint, stats, logger: log });
+  const driftCheck = new DriftCheck({
+    directory,
+    feed,
+    probe: options.probe,
+    watchChanges: options.watchChanges,
+    stats,
+    logger: log,
+    fullIntervalMs: config.driftFullCheckIntervalMs,
+  });
   driftCheck.start(config.driftCheckIntervalMs);
+
+  /** How long changes have not been reaching the directory: through the listener (or, without one, Redis), or the feed. */
+  const staleForMs = () =>
+    Math.max(listener ? listener.downForMs() : relay ? relay.downForMs() : 0, feed.failingForMs());
 
   return {
     stats,
     driftCheck,
     settled: () => feed.idle(),
     listenerState: () => (listener ? { listening: listener.isListening, downForMs: listener.downForMs() } : undefined),
-    isHealthy: () => !listener || listener.downForMs() <= config.listenerGraceMs,
+    isHealthy: () => staleForMs() <= config.listenerGraceMs,
     status: () => ({
       listener: listener ? { listening: listener.isListening, downForMs: listener.downForMs() } : 'off',
-      redis: relay ? 'on' : 'off',
+      redis: relay ? { connected: relay.isConnected, downForMs: relay.downForMs() } : 'off',
+      feed: { failingForMs: feed.failingForMs() },
       ...stats.toJSON(),
     }),
     async reloadEverywhere() {

@@ -26,6 +26,8 @@ export class PgListener {
   private attempts = 0;
   private connectedOnce = false;
   private downSince: number | null = Date.now();
+  /** The current outage was logged (one line per outage, the first connection's included). */
+  private reported = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private onFirstListen: (() => void) | undefined;
@@ -78,6 +80,7 @@ export class PgListener {
     }
     this.attempts = 0;
     this.downSince = null;
+    this.reported = false;
     this.startHeartbeat(client);
     logger.info({ channel }, 'listening for changes');
     if (this.connectedOnce) this.options.onReconnected();
@@ -113,9 +116,11 @@ export class PgListener {
       client.end().catch(() => undefined);
     }
     if (this.stopped) return;
-    if (this.downSince === null) {
-      this.downSince = Date.now();
-      this.options.logger.warn({ err: error }, 'change listener lost its connection; reconnecting');
+    this.downSince ??= Date.now();
+    if (!this.reported) {
+      this.reported = true;
+      const message = this.connectedOnce ? 'change listener lost its connection; reconnecting' : 'change listener cannot connect yet; retrying';
+      this.options.logger.warn({ err: error }, message);
     }
     const { initialBackoffMs = 100, maxBackoffMs = 30_000 } = this.options;
     const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** this.attempts);

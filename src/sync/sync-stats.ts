@@ -11,7 +11,11 @@ export class SyncStats {
   /** The same notice seen again (it travels on PostgreSQL and Redis). */
   duplicatesDropped = 0;
   reloads = 0;
+  /** Drift checks (the counters). */
   driftChecks = 0;
+  /** Full verifications (the view's fingerprint) among them. */
+  fullChecks = 0;
+  /** Verifications that found drift and repaired it. */
   driftRepairs = 0;
   listenerReconnects = 0;
   private readonly lags: number[] = [];

@@ -304,7 +304,7 @@ describe('the drift check', () => {
     const id = await signUpEmailPassword(database.db, { email: 'drift@example.com' });
     await sleepUntil(async () => (await userSeenBy(server, id)) !== null);
     const freshness = server.service.freshness!;
-    expect(await freshness.driftCheck.check()).toBe(true);
+    expect(await freshness.driftCheck.verify()).toBe('verified');
 
     await database.db.transaction().execute(async (trx) => {
       await sql`ALTER TABLE user_metadata DISABLE TRIGGER USER`.execute(trx);
@@ -314,10 +314,10 @@ describe('the drift check', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await userSeenBy(server, id))?.metadata).toEqual({});
 
-    expect(await freshness.driftCheck.check()).toBe(false);
+    expect(await freshness.driftCheck.verify()).toBe('repaired');
     expect((await userSeenBy(server, id))?.metadata).toEqual({ unseen: true });
     expect(freshness.stats.driftRepairs).toBe(1);
-    expect(await freshness.driftCheck.check()).toBe(true);
+    expect(await freshness.driftCheck.verify()).toBe('verified');
   });
 });
 

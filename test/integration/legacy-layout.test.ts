@@ -9,7 +9,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import * as legacy from '../../supertokens-standin/legacy-writes.ts';
 import { test } from '../support/fixtures.ts';
 import { DAY, T0, USER_FIELDS, iso, single } from '../support/scenario.ts';
-import { expectData } from '../support/server.ts';
+import { WITHOUT_CHANGE_FEED, expectData } from '../support/server.ts';
 
 const ID = {
   emailPassword: 'b1000000-0000-4000-8000-000000000001',
@@ -101,7 +101,11 @@ describe('a pre-multitenancy SuperTokens database', () => {
     expect(data).toEqual({ all: [{ id: 'ext-old' }, { id: ID.thirdParty }], one: { id: 'ext-old' }, pl: { id: ID.passwordless } });
   });
 
-  it('finds users written after the load in the database, by id, external id and email', async ({ server, database }) => {
+  it('finds users written after the load in the database, by id, external id and email', async ({ database, startServer }) => {
+    // No change feed: with one, the sign-up's notice may land before the mapping is written, and the
+    // directory then rightly serves the user under its SuperTokens id for the few milliseconds until
+    // the mapping's notice lands. Only the database lookup is asked here.
+    const server = await startServer(database.url, WITHOUT_CHANGE_FEED);
     const late = 'b1000000-0000-4000-8000-000000000005';
     await legacy.signUpEmailPassword(database.db, { userId: late, email: 'late@example.com', timeJoined: T0 + 6 * DAY });
     await legacy.createUserIdMapping(database.db, late, 'ext-late');

@@ -1,4 +1,6 @@
 /** reloadUsers: guarded by @admin, atomic, single-flight, and harmless when it fails. Plus /ready. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { describe, expect } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
@@ -113,5 +115,37 @@ describe('health and readiness', () => {
     expect((await service.app.yoga.fetch('http://usergraph/ready')).status).toBe(503);
     await service.start();
     expect((await service.app.yoga.fetch('http://usergraph/ready')).status).toBe(200);
+  });
+
+  it('answers NOT_READY (503, Retry-After) to every GraphQL request before the first load, on both paths', async ({ database, onTestFinished }) => {
+    const config = parseConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY });
+    const db = connectDatabase({ url: database.url, poolSize: 2 });
+    onTestFinished(() => db.destroy());
+    const service = createService({ config, db, databaseUrl: database.url, logger: createLogger('silent') });
+    onTestFinished(() => service.stop());
+    const server = createServer(service.app.handleRequest);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const init = (query: string) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query }),
+    });
+    // What an empty directory would answer as if true: no users, nobody by that id.
+    for (const query of ['{ users { totalCount } }', `{ user(id: "${'x'.repeat(8)}") { id } }`, '{ viewer { kind } }']) {
+      for (const response of [await fetch(url, init(query)), await service.app.yoga.fetch(url, init(query))]) {
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toBe('5');
+        expect(((await response.json()) as any).errors.map((error: any) => error.extensions.code)).toEqual(['NOT_READY']);
+      }
+    }
+    expect(service.app.fastLane.answered).toBe(0);
+
+    await service.start();
+    const response = await fetch(url, init('{ users(first: 0) { totalCount } }'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ data: { users: { totalCount: service.directory.snapshot.size } } });
+    expect(service.app.fastLane.answered).toBe(1);
   });
 });

@@ -14,7 +14,8 @@ import {
   signUpEmailPassword,
 } from '../../supertokens-standin/writes.ts';
 import { createUserRepository, type UserRepository } from '../../src/db/user-repository.ts';
-import { fingerprintOf, sameFingerprint } from '../../src/directory/fingerprint.ts';
+import { createDriftProbe } from '../../src/db/drift-probe.ts';
+import { bucketOf, differingBuckets, fingerprintOf } from '../../src/directory/fingerprint.ts';
 import type { User } from '../../src/directory/user.ts';
 import { domainUser, plainUser } from '../support/domain.ts';
 import { captureLogs } from '../support/logs.ts';
@@ -323,23 +324,24 @@ describe('user_full_view through the repository', () => {
 });
 
 describe('fingerprint', () => {
-  it('is computed alike by the database and by the directory, and moves when a served value changes', async ({ database: testDb, openRepository }) => {
+  it('is computed alike by the database and by the directory, bucket by bucket, and moves in the changed user\'s bucket only', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'prints');
     const id = await signUpEmailPassword(db, { email: 'print@example.com', appId: 'prints', timeJoined: JOINED });
     await signUpEmailPassword(db, { email: 'print2@example.com', appId: 'prints', timeJoined: JOINED });
     const { repo } = openRepository('prints');
+    const probe = createDriftProbe(db, 'prints', repo);
 
     const loaded = (await streamAll(repo)).flat();
-    const before = await repo.fingerprint();
-    expect(before).toEqual(fingerprintOf(loaded));
-    expect(before.count).toBe(2);
+    const before = await probe.fingerprint();
+    expect(before).toEqual(await fingerprintOf(loaded));
+    expect([...before.values()].reduce((sum, bucket) => sum + bucket.count, 0)).toBe(2);
 
     await setUserMetadata(db, id, { changed: true }, 'prints');
-    const after = await repo.fingerprint();
-    expect(after.count).toBe(2);
-    expect(sameFingerprint(after, before)).toBe(false);
-    expect(after).toEqual(fingerprintOf((await streamAll(repo)).flat()));
+    const after = await probe.fingerprint();
+    expect(differingBuckets(before, after)).toEqual([bucketOf(id)]);
+    expect(after).toEqual(await fingerprintOf((await streamAll(repo)).flat()));
+    expect(await probe.userIdsInBuckets([bucketOf(id)])).toContain(id);
   });
 });
 

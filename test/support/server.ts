@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import type { UserDirectory } from '../../src/directory/user-directory.ts';
-import { createService, type Service } from '../../src/service.ts';
+import { connectSyncDatabase, createService, type Service } from '../../src/service.ts';
 import { answerOf, expectSameAnswerFromYoga, isReplayable } from './differential.ts';
 import { captureLogs } from './logs.ts';
 
@@ -65,8 +65,19 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
   const statements: string[] = [];
   let recording = true;
   const { logger, logs, muted } = captureLogs(config.logLevel);
-  const db = connectDatabase({ url: databaseUrl, poolSize: 4, onQuery: (sql) => recording && statements.push(sql) });
-  const service = createService({ config, db, databaseUrl, logger, demoAdminKey: options.demoAdminKey });
+  const onQuery = (sql: string) => recording && statements.push(sql);
+  const { database } = config;
+  const db = connectDatabase({
+    url: databaseUrl,
+    // Small unless a test asks for a size: every test file runs services at once.
+    poolSize: env.DATABASE_POOL_SIZE ? database.poolSize : 4,
+    statementTimeoutMs: database.statementTimeoutMs,
+    lockTimeoutMs: database.lockTimeoutMs,
+    acquireTimeoutMs: database.acquireTimeoutMs,
+    onQuery,
+  });
+  const syncDb = connectSyncDatabase(config, databaseUrl, onQuery);
+  const service = createService({ config, db, syncDb, databaseUrl, logger, demoAdminKey: options.demoAdminKey });
   const { app, directory } = service;
   await service.start();
 
@@ -110,6 +121,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
         server.closeAllConnections();
       });
       await service.stop();
+      await syncDb.destroy();
       await db.destroy();
     },
   };

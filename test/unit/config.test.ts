@@ -22,7 +22,14 @@ describe('parseConfig', () => {
     expect(parseConfig({})).toEqual({
       env: 'development',
       http: { host: '127.0.0.1', port: 4000, shutdownGraceMs: 10_000, graphiql: true, introspection: true, corsOrigins: [] },
-      database: { url: undefined, poolSize: 10, migrateOnStart: true },
+      database: {
+        url: undefined,
+        poolSize: 10,
+        migrateOnStart: true,
+        statementTimeoutMs: 5_000,
+        lockTimeoutMs: 1_000,
+        acquireTimeoutMs: 2_000,
+      },
       embedded: { dataDir: '.usergraph', port: 0 },
       appId: 'public',
       auth: { adminApiKey: undefined, apiKeys: [], adminRole: 'admin', jwt: undefined },
@@ -48,6 +55,8 @@ describe('parseConfig', () => {
         listenerGraceMs: 10_000,
         reconnectMaxMs: 30_000,
         driftCheckIntervalMs: 60_000,
+        driftFullCheckIntervalMs: 21_600_000,
+        statementTimeoutMs: 600_000,
       },
     });
   });

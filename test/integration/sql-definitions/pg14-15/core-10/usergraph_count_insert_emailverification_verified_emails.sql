@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_count_insert_emailverification_verified_emails AFTER INSERT ON emailverification_verified_emails REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_count_changes()

@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_count_delete_emailverification_verified_emails AFTER DELETE ON emailverification_verified_emails REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_count_changes()

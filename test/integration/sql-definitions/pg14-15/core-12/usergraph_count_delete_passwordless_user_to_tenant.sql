@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_count_delete_passwordless_user_to_tenant AFTER DELETE ON passwordless_user_to_tenant REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_count_changes()

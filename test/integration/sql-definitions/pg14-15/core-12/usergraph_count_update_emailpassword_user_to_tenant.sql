@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_count_update_emailpassword_user_to_tenant AFTER UPDATE ON emailpassword_user_to_tenant REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_count_changes()

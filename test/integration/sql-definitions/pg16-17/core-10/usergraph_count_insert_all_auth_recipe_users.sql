@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_count_insert_all_auth_recipe_users AFTER INSERT ON all_auth_recipe_users REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_count_changes()

@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_count_insert_passwordless_user_to_tenant AFTER INSERT ON passwordless_user_to_tenant REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_count_changes()

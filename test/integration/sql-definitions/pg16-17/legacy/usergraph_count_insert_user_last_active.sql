@@ -1,0 +1,1 @@
+CREATE TRIGGER usergraph_count_insert_user_last_active AFTER INSERT ON user_last_active REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usergraph_count_changes()
