@@ -1,6 +1,7 @@
 // Preloaded into each benchmarked server (NODE_OPTIONS=--import …): when the bench asks over the
-// IPC channel, it collects garbage fully and answers with process.memoryUsage(). Plain JavaScript,
-// so that it loads whatever starts the server (tsx today, a build later). Inert without IPC.
+// IPC channel, it collects garbage fully and answers with process.memoryUsage(); when the bench
+// goes away (the channel closes), it stops the server as SIGTERM would. Plain JavaScript, so that
+// it loads whatever starts the server (tsx today, a build later). Inert without IPC.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -15,4 +16,5 @@ if (process.send) {
     gc();
     process.send?.({ type: MEMORY_REQUEST, memory: process.memoryUsage() });
   });
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

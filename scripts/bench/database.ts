@@ -7,15 +7,17 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { seedSyntheticUsers } from '../../supertokens-standin/synthetic-users.ts';
+import { timed } from './progress.ts';
 
 /** The schema PostGraphile exposes next to `public` (where the view is). */
 export const POSTGRAPHILE_SCHEMA = 'bench_postgraphile';
 
-export async function seedUsers(db: Kysely<any>, users: number, say: (line: string) => void): Promise<number> {
-  return timed(`seeding ${users.toLocaleString('en')} synthetic users`, say, async () => {
-    await seedSyntheticUsers(db, { count: users });
-    await sql`VACUUM ANALYZE`.execute(db);
-  });
+/** Resolves to the milliseconds it took. */
+export async function seedUsers(db: Kysely<any>, users: number): Promise<number> {
+  const start = performance.now();
+  await timed(`seeding ${users.toLocaleString('en')} synthetic users`, () => seedSyntheticUsers(db, { count: users }));
+  await timed('VACUUM ANALYZE', () => sql`VACUUM ANALYZE`.execute(db));
+  return performance.now() - start;
 }
 
 /**
@@ -91,19 +93,4 @@ export async function timePlainSelect(databaseUrl: string): Promise<PlainSelect>
 export async function postgresVersion(db: Kysely<any>): Promise<string> {
   const { rows } = await sql<{ version: string }>`SELECT current_setting('server_version') AS version`.execute(db);
   return rows[0]!.version;
-}
-
-/** Runs `work`, saying how long it has been running every 15 s; resolves to its milliseconds. */
-export async function timed(what: string, say: (line: string) => void, work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  say(`${what}…`);
-  const ticker = setInterval(() => say(`  …${what}: ${((performance.now() - start) / 1000).toFixed(0)} s`), 15_000);
-  try {
-    await work();
-  } finally {
-    clearInterval(ticker);
-  }
-  const ms = performance.now() - start;
-  say(`${what}: done in ${(ms / 1000).toFixed(1)} s`);
-  return ms;
 }

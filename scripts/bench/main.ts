@@ -6,12 +6,15 @@
  *
  * 1. a scratch database (BENCH_DATABASE_URL's server, or an embedded one) with SuperTokens'
  *    tables, our migrations and BENCH_USERS synthetic users (100000);
- * 2. each server started in turn: time to /ready, memory after a GC;
- * 3. the three must agree on a sample of every request kind, or the run stops;
- * 4. per request kind, each server loaded in turn (BENCH_CONNECTIONS 10, BENCH_SECONDS 10 after
- *    BENCH_WARMUP_SECONDS 3): req/s, latency, server CPU and PostgreSQL CPU per request;
- * 5. usergraph alone and idle for BENCH_REST_SECONDS (60): the database CPU it still causes
- *    (its drift check every BENCH_DRIFT_CHECK_INTERVAL_MS, 60000 as by default).
+ * 2. usergraph as production runs it: time to /ready, memory after a GC, then idle and alone for
+ *    BENCH_REST_SECONDS (60): the database CPU it still causes (its drift check every
+ *    BENCH_DRIFT_CHECK_INTERVAL_MS, 60000 as by default);
+ * 3. usergraph again without its drift check (measured in 2, it would fall into some load windows
+ *    and not others), then the bare server and PostGraphile: time to /ready, memory;
+ * 4. the three must agree on a sample of every request kind, or the run stops;
+ * 5. per request kind, each server loaded in turn (BENCH_CONNECTIONS 10, BENCH_SECONDS 10 after
+ *    BENCH_WARMUP_SECONDS 3): req/s, latency, server CPU and PostgreSQL CPU per request, and the
+ *    latency of a request alone.
  *
  * Markdown on stdout, progress on stderr, JSON in BENCH_OUTPUT (bench-results/<time>.json) with the
  * servers' logs beside it. Exits 1 when the servers disagree or a request under load failed.
@@ -28,20 +31,20 @@ import { checkAgreement, type Agreement } from './agreement.ts';
 import { createPostGraphileFunctions, disableParallelQuery, postgresVersion, seedUsers, timePlainSelect, type PlainSelect } from './database.ts';
 import { backendsAreLocal } from './measure-cpu.ts';
 import { readBenchOptions } from './options.ts';
+import { say, timed } from './progress.ts';
 import { markdownReport, type BenchResults, type LoadRow, type RestResult, type StartupResult } from './report.ts';
 import { dialectOf, pickSample, REQUEST_KINDS, SERVER_NAMES, type ServerName } from './requests.ts';
 import { loggedLoadMs, startServer, type RunningServer } from './servers.ts';
-import { measureLoad, measureRest } from './windows.ts';
+import { measureLoad, measureRest, settle } from './windows.ts';
 
 const options = readBenchOptions(process.env);
-const say = (line: string) => console.error(line);
 const logPrefix = options.outputFile.replace(/\.json$/, '');
 mkdirSync(path.dirname(options.outputFile), { recursive: true });
 
 let interrupted = false;
 process.once('SIGINT', () => {
   interrupted = true;
-  say('interrupted: stopping the servers and dropping the scratch database…');
+  say('interrupted: stopping the servers and dropping the scratch database after the current step (Ctrl-C again to quit at once)…');
 });
 const checkInterrupted = () => {
   if (interrupted) throw new Error('interrupted');
@@ -66,12 +69,12 @@ const failures: string[] = [];
 try {
   await withScratchDatabase(options.serverUrl, createLogger('warn'), async (databaseUrl, typed) => {
     const db = typed as unknown as Kysely<any>;
-    seedingMs = await seedUsers(db, options.users, say);
+    seedingMs = await seedUsers(db, options.users);
     await disableParallelQuery(db);
     await createPostGraphileFunctions(db);
     postgres = await postgresVersion(db);
     await db.destroy(); // the bench's own connections stay out of the way (and out of the counts)
-    plainSelect = await timePlainSelect(databaseUrl);
+    plainSelect = await timed('reading the whole view once (the floor of a load)', () => timePlainSelect(databaseUrl));
 
     const monitor = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-monitor' });
     await monitor.connect();
@@ -79,28 +82,42 @@ try {
     databaseCpuMethod = local
       ? "utime+stime from /proc/<pid>/stat of the server's backends (pg_stat_activity by application_name, sampled every 100 ms); parallel query off"
       : 'not measured: the database server is not on this machine';
+    const meters = { monitor, local };
     const servers: RunningServer[] = [];
+    const start = async (name: ServerName, driftCheckIntervalMs: number, logName: string = name) => {
+      checkInterrupted();
+      const settings = { databaseUrl, apiKey, driftCheckIntervalMs, logFile: `${logPrefix}.${logName}.log` };
+      const server = await timed(`starting ${name}`, () => startServer(name, settings));
+      servers.push(server);
+      return server;
+    };
     try {
-      for (const name of SERVER_NAMES) {
-        checkInterrupted();
-        say(`starting ${name}…`);
-        const server = await startServer(name, { databaseUrl, apiKey, driftCheckIntervalMs: options.driftCheckIntervalMs, logPrefix });
-        servers.push(server);
-        const memory = await server.memory();
-        const loadMs = name === 'usergraph' ? loggedLoadMs(server.logFile) : null;
-        startup[name] = { command: server.command, readyMs: server.startupMs, loadMs, memory };
-        say(`  ${name} ready in ${(server.startupMs / 1000).toFixed(1)} s, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+      // usergraph as production runs it: startup, memory, and the database CPU it causes at rest.
+      const production = await start('usergraph', options.driftCheckIntervalMs, 'usergraph-at-rest');
+      startup.usergraph = { command: production.command, readyMs: production.startupMs, loadMs: loggedLoadMs(production.logFile), memory: await production.memory() };
+      checkInterrupted();
+      say(`at rest: usergraph idle for ${options.restSeconds} s (DRIFT_CHECK_INTERVAL_MS ${options.driftCheckIntervalMs})…`);
+      rest = { ...(await measureRest(production, options.restSeconds, meters, () => interrupted)), driftCheckIntervalMs: options.driftCheckIntervalMs };
+      await production.stop();
+      await settle(monitor); // its drift check may outlive it
+
+      // Under load, usergraph runs without its drift check: periodic background work, measured
+      // at rest above, that would otherwise fall into some windows and not others.
+      const loaded = [await start('usergraph', 0)];
+      for (const name of ['bare', 'postgraphile'] as const) {
+        const server = await start(name, 0);
+        startup[name] = { command: server.command, readyMs: server.startupMs, loadMs: null, memory: await server.memory() };
+        loaded.push(server);
       }
 
       say('checking that the three servers agree…');
-      agreement = await checkAgreement(servers, REQUEST_KINDS, sample, headers);
+      agreement = await checkAgreement(loaded, REQUEST_KINDS, sample, headers);
       for (const a of agreement.filter((a) => !a.agreed)) failures.push(`the servers disagree on ${a.kind}: ${a.difference}`);
       if (failures.length > 0) return;
 
-      const meters = { monitor, local };
       for (const kind of REQUEST_KINDS) {
         const requests = kind.requests(sample);
-        for (const server of servers) {
+        for (const server of loaded) {
           checkInterrupted();
           say(`load: ${kind.label} → ${server.name}`);
           const target = { url: server.url, bodies: requests.map((r) => r.body[dialectOf(server.name)]), headers };
@@ -116,12 +133,6 @@ try {
           say(`  ${row.requests} requests in ${row.seconds} s, p50 ${row.p50Ms.toFixed(2)} ms, alone ${row.aloneMs.toFixed(2)} ms`);
         }
       }
-
-      for (const server of servers.filter((s) => s.name !== 'usergraph')) await server.stop();
-      checkInterrupted();
-      say(`at rest: usergraph idle for ${options.restSeconds} s (drift check every ${options.driftCheckIntervalMs} ms)…`);
-      const usergraph = servers.find((s) => s.name === 'usergraph')!;
-      rest = { ...(await measureRest(usergraph, options.restSeconds, meters, () => interrupted)), driftCheckIntervalMs: options.driftCheckIntervalMs };
     } finally {
       for (const server of servers) await server.stop();
       await monitor.end();

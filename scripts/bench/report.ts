@@ -98,7 +98,7 @@ export function markdownReport(results: BenchResults): string {
         ['request', 'server', 'req/s', 'p50', 'p99', 'alone', 'server CPU/req', 'server CPU', 'PostgreSQL CPU/req', 'failed'],
         results.loads.map((row) => [
           labelOf(row.kind),
-          LABELS[row.server] + (row.driftChecks ? ` (${row.driftChecks} drift check${row.driftChecks > 1 ? 's' : ''})` : ''),
+          LABELS[row.server],
           row.requests === 0 ? `0 in ${row.seconds} s` : Math.round(row.requestsPerSecond).toLocaleString('en'),
           ms(row.p50Ms),
           ms(row.p99Ms),
@@ -113,7 +113,7 @@ export function markdownReport(results: BenchResults): string {
       'p50, p99: latency under the load; alone: the median of up to 20 requests sent one at a time after it (as many as fit in 10 s). ' +
         `Server CPU: ${CPU_METHOD}, ÷ completed requests (and as % of one core). PostgreSQL CPU: ${results.databaseCpuMethod}. ` +
         'failed: non-2xx, connection errors and timeouts, and answers carrying GraphQL errors. ' +
-        "A usergraph window its drift check fell into is measured again (the check's cost is under At rest); a row still marked had one in both attempts. " +
+        "usergraph runs here without its drift check (DRIFT_CHECK_INTERVAL_MS=0): it is measured at rest. " +
         `The load generator (autocannon, in the bench's own process) used up to ${Math.round(Math.max(...results.loads.map((r) => r.benchCpuMs / 10 / r.seconds)))}% of a core.`,
       '',
     );

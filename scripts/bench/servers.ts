@@ -33,8 +33,8 @@ export interface ServerSettings {
   /** The bearer key every request carries: a usergraph API key with users:read and users:pii. */
   readonly apiKey: string;
   readonly driftCheckIntervalMs: number;
-  /** The server's output goes to `${logPrefix}.<server>.log`. */
-  readonly logPrefix: string;
+  /** Where the server's output goes. */
+  readonly logFile: string;
 }
 
 export interface RunningServer {
@@ -66,7 +66,7 @@ export async function startServer(name: ServerName, settings: ServerSettings): P
     bare: { DATABASE_URL: databaseUrl, PORT: String(port), BENCH_KEY: settings.apiKey },
     postgraphile: { DATABASE_URL: databaseUrl, PORT: String(port) },
   };
-  const logFile = `${settings.logPrefix}.${name}.log`;
+  const { logFile } = settings;
   const log = openSync(logFile, 'a');
   const started = performance.now();
   const child = spawn(program!, args, {

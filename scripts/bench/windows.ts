@@ -1,8 +1,8 @@
 /**
  * Measured windows: one load on one server, or usergraph left idle, with the server's CPU and its
- * PostgreSQL backends' CPU read around it. Between windows, statements a load left running are
- * cancelled (PostGraphile's, for requests the load generator gave up on) or waited for
- * (usergraph's drift check), so that nothing spills into the next window.
+ * PostgreSQL backends' CPU read around it. Around each window, statements a load left running
+ * (PostGraphile's, for requests the load generator gave up on) are cancelled, so that nothing
+ * spills into the next window.
  */
 import type pg from 'pg';
 import { cancelStatements, waitForIdleBackends } from './backends.ts';
@@ -30,8 +30,6 @@ export interface MeasuredLoad extends LoadResult {
   readonly databaseCpuMs: number | null;
   /** CPU of the load generator (this process). */
   readonly benchCpuMs: number;
-  /** usergraph's drift checks that started within the window despite a second attempt; null for the others. */
-  readonly driftChecks: number | null;
   /** Median latency of requests sent one at a time, after the load. */
   readonly aloneMs: number;
 }
@@ -42,31 +40,22 @@ export async function measureLoad(server: RunningServer, target: Target, options
   const load = { ...target, connections: options.connections };
   if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
   await settle(meters.monitor);
-  // usergraph's drift check is periodic background work, measured at rest: a window it fell into
-  // is measured again once.
-  let measured: Omit<MeasuredLoad, 'aloneMs'>;
-  for (let attempt = 1; ; attempt++) {
-    const checksBefore = server.name === 'usergraph' ? await driftChecks(server.url) : null;
-    const serverMeter = new ProcessCpuMeter(server.pid);
-    const databaseMeter = meters.local ? await BackendCpuMeter.start(meters.monitor, [APPLICATION_NAMES[server.name]]) : null;
-    const benchBefore = process.cpuUsage();
-    const result = await runLoad({ ...load, seconds: options.seconds });
-    const bench = process.cpuUsage(benchBefore);
-    const serverCpuMs = serverMeter.stop();
-    const databaseCpu = databaseMeter ? await databaseMeter.stop() : null;
-    const checks = checksBefore === null ? null : (await driftChecks(server.url)) - checksBefore;
-    await settle(meters.monitor);
-    measured = {
-      server: server.name,
-      ...result,
-      serverCpuMs,
-      databaseCpuMs: databaseCpu?.cpuMs ?? null,
-      benchCpuMs: (bench.user + bench.system) / 1000,
-      driftChecks: checks,
-    };
-    if (!checks || attempt === 2) break;
-  }
-  return { ...measured, aloneMs: await timeAlone(target) };
+  const serverMeter = new ProcessCpuMeter(server.pid);
+  const databaseMeter = meters.local ? await BackendCpuMeter.start(meters.monitor, [APPLICATION_NAMES[server.name]]) : null;
+  const benchBefore = process.cpuUsage();
+  const result = await runLoad({ ...load, seconds: options.seconds });
+  const bench = process.cpuUsage(benchBefore);
+  const serverCpuMs = serverMeter.stop();
+  const databaseCpu = databaseMeter ? await databaseMeter.stop() : null;
+  await settle(meters.monitor);
+  return {
+    server: server.name,
+    ...result,
+    serverCpuMs,
+    databaseCpuMs: databaseCpu?.cpuMs ?? null,
+    benchCpuMs: (bench.user + bench.system) / 1000,
+    aloneMs: await timeAlone(target),
+  };
 }
 
 export interface MeasuredRest {
@@ -77,7 +66,6 @@ export interface MeasuredRest {
 }
 
 export async function measureRest(usergraph: RunningServer, seconds: number, meters: Meters, interrupted: () => boolean): Promise<MeasuredRest> {
-  await settle(meters.monitor);
   const checksBefore = await driftChecks(usergraph.url);
   const serverMeter = new ProcessCpuMeter(usergraph.pid);
   const databaseMeter = meters.local ? await BackendCpuMeter.start(meters.monitor, [APPLICATION_NAMES.usergraph]) : null;
@@ -88,8 +76,9 @@ export async function measureRest(usergraph: RunningServer, seconds: number, met
   return { seconds, driftChecks: (await driftChecks(usergraph.url)) - checksBefore, databaseCpuMs: databaseCpu?.cpuMs ?? null, usergraphCpuMs };
 }
 
-async function settle(monitor: pg.Client): Promise<void> {
-  await cancelStatements(monitor, [APPLICATION_NAMES.postgraphile, APPLICATION_NAMES.bare]);
+/** Cancels what the servers' backends are still running, and waits until they are idle. */
+export async function settle(monitor: pg.Client): Promise<void> {
+  await cancelStatements(monitor, ALL_APPLICATIONS);
   await waitForIdleBackends(monitor, ALL_APPLICATIONS);
 }
 
