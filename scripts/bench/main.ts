@@ -33,7 +33,7 @@ import { backendsAreLocal } from './measure-cpu.ts';
 import { readBenchOptions } from './options.ts';
 import { say, timed } from './progress.ts';
 import { markdownReport, type BenchResults, type LoadRow, type RestResult, type StartupResult } from './report.ts';
-import { dialectOf, pickSample, REQUEST_KINDS, SERVER_NAMES, type ServerName } from './requests.ts';
+import { dialectOf, pickSample, REQUEST_KINDS, type ServerName } from './requests.ts';
 import { loggedLoadMs, startServer, type RunningServer } from './servers.ts';
 import { measureLoad, measureRest, settle } from './windows.ts';
 

@@ -150,8 +150,8 @@ function askMemory(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
   return new Promise((resolve, reject) => {
     const timeout = setTimeout(() => {
       child.off('message', onMessage);
-      reject(new Error('the server did not report its memory (is child-probe.mjs preloaded?)'));
-    }, 60_000);
+      reject(new Error('the server did not report its memory within 10 minutes (is child-probe.mjs preloaded?)'));
+    }, 600_000); // a full GC of a few GiB waits for an event loop that may be busy
     const onMessage = (message: { type?: string; memory?: NodeJS.MemoryUsage }) => {
       if (message?.type !== MEMORY_REQUEST) return;
       clearTimeout(timeout);
