@@ -42,7 +42,7 @@ function uptimeTicks(): number {
   return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * CLOCK_TICKS;
 }
 
-/** CPU milliseconds a process spends between start() and stop(). */
+/** CPU milliseconds a process spends from the meter's creation to stop(). */
 export class ProcessCpuMeter {
   private readonly startMs: number;
 
