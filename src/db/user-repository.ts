@@ -264,7 +264,8 @@ function methodPart([
 
 /**
  * Runs `work` with two connections reading one read-only snapshot: the second imports the first's
- * (pg_export_snapshot). Both transactions end, or both connections are dropped, whatever happens.
+ * (pg_export_snapshot); with a pool of one, both are the same connection. The transactions end,
+ * or the connections are dropped, whatever happens.
  */
 async function withSnapshot(pool: pg.Pool, work: (first: pg.PoolClient, second: pg.PoolClient) => Promise<void>): Promise<void> {
   const clients: pg.PoolClient[] = [];
@@ -273,18 +274,23 @@ async function withSnapshot(pool: pg.Pool, work: (first: pg.PoolClient, second: 
   const ignore = () => {};
   let ended = false;
   try {
-    for (let i = 0; i < 2; i++) {
+    // A pool of one connection reads everything on it, one statement after the other.
+    const connections = Math.min(2, pool.options.max ?? 2);
+    for (let i = 0; i < connections; i++) {
       const client = await pool.connect();
       client.on('error', ignore);
       clients.push(client);
     }
-    const [first, second] = clients as [pg.PoolClient, pg.PoolClient];
+    const first = clients[0]!;
+    const second = clients[1] ?? first;
     await first.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await first.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
-    const { rows } = await first.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
-    await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await second.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.snapshot.replaceAll("'", "''")}'`);
-    await second.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
+    if (second !== first) {
+      const { rows } = await first.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+      await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await second.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.snapshot.replaceAll("'", "''")}'`);
+      await second.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
+    }
     await work(first, second);
     for (const client of clients) await client.query('COMMIT');
     ended = true;

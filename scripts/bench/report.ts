@@ -1,0 +1,190 @@
+/** The bench's results: their JSON shape, and the Markdown tables printed from them. */
+import type { Agreement } from './agreement.ts';
+import type { BenchOptions } from './options.ts';
+import { REQUEST_KINDS, SERVER_NAMES, type KindKey, type ServerName } from './requests.ts';
+import type { MeasuredLoad, MeasuredRest } from './windows.ts';
+
+export interface StartupResult {
+  readonly command: string;
+  /** From spawn to the first 200 on /ready. */
+  readonly readyMs: number;
+  /** usergraph's own `users loaded` durationMs; null for the others. */
+  readonly loadMs: number | null;
+  /** process.memoryUsage() reported by the server after a full GC, once ready. */
+  readonly memory: NodeJS.MemoryUsage;
+}
+
+export interface LoadRow extends MeasuredLoad {
+  readonly kind: KindKey;
+}
+
+export interface RestResult extends MeasuredRest {
+  readonly driftCheckIntervalMs: number;
+}
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly command: string;
+  readonly options: Omit<BenchOptions, 'serverUrl' | 'outputFile'>;
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly memoryGiB: number;
+    readonly node: string;
+    readonly postgres: string;
+    readonly database: 'embedded' | 'BENCH_DATABASE_URL';
+    readonly loadAverageBefore: readonly number[];
+    readonly loadAverageAfter: readonly number[];
+  };
+  readonly seedingMs: number;
+  readonly plainSelect: { readonly ms: number; readonly rows: number };
+  readonly startup: Partial<Record<ServerName, StartupResult>>;
+  readonly agreement: readonly Agreement[];
+  /** How the database's CPU was read, or why it could not be. */
+  readonly databaseCpuMethod: string;
+  readonly loads: readonly LoadRow[];
+  readonly rest: RestResult | null;
+  /** Why the run failed; empty when it did not. */
+  readonly failures: readonly string[];
+}
+
+export const MEMORY_METHOD = 'process.memoryUsage() reported by each server after a full GC (IPC, child-probe.mjs)';
+export const CPU_METHOD = 'utime+stime of the server process from /proc/<pid>/stat over the measured window';
+
+const LABELS: Readonly<Record<ServerName, string>> = { usergraph: 'usergraph', bare: 'bare node:http', postgraphile: 'PostGraphile 4' };
+
+export function markdownReport(results: BenchResults): string {
+  const { options, machine } = results;
+  const out: string[] = [];
+  const users = options.users.toLocaleString('en');
+  out.push(
+    `usergraph bench: ${users} users; ${options.connections} connections, ${options.seconds} s per load after ${options.warmupSeconds} s of warm-up`,
+    `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB; Node ${machine.node}; PostgreSQL ${machine.postgres} (${machine.database}); ` +
+      `load average ${machine.loadAverageBefore.map((n) => n.toFixed(2)).join(' ')} before, ${machine.loadAverageAfter.map((n) => n.toFixed(2)).join(' ')} after`,
+    '',
+  );
+
+  out.push(`### Startup (${users} users)`, '');
+  out.push(
+    table(
+      ['server', 'spawn → /ready', 'load (its log)', 'heap after GC', 'heap/user', 'RSS', 'RSS/user'],
+      SERVER_NAMES.flatMap((name) => {
+        const s = results.startup[name];
+        if (!s) return [];
+        return [[LABELS[name], seconds(s.readyMs), s.loadMs === null ? '–' : seconds(s.loadMs), mib(s.memory.heapUsed), perUser(s.memory.heapUsed, options.users), mib(s.memory.rss), perUser(s.memory.rss, options.users)]];
+      }),
+    ),
+    '',
+    `PostgreSQL alone, the whole view read by a client through one cursor (${results.plainSelect.rows.toLocaleString('en')} rows, as pg parses them): ${seconds(results.plainSelect.ms)}. ` +
+      `Seeding took ${seconds(results.seedingMs)}.`,
+    `Memory: ${MEMORY_METHOD}; per user = the whole process's figure ÷ users (fixed costs included).`,
+    '',
+  );
+
+  out.push('### Agreement (checked before any load)', '');
+  out.push(
+    table(
+      ['request', 'requests', 'users compared', 'all three agree'],
+      results.agreement.map((a) => [labelOf(a.kind), String(a.requests), String(a.users), a.agreed ? 'yes' : `**NO**: ${a.difference?.split('\n')[0]}`]),
+    ),
+    '',
+  );
+
+  if (results.loads.length > 0) {
+    out.push('### Under load', '');
+    out.push(
+      table(
+        ['request', 'server', 'req/s', 'p50', 'p99', 'alone', 'server CPU/req', 'server CPU', 'PostgreSQL CPU/req', 'failed'],
+        results.loads.map((row) => [
+          labelOf(row.kind),
+          LABELS[row.server],
+          row.requests === 0 ? `0 in ${row.seconds} s` : Math.round(row.requestsPerSecond).toLocaleString('en'),
+          ms(row.p50Ms),
+          ms(row.p99Ms),
+          ms(row.aloneMs),
+          micros(row.serverCpuMs, row.requests),
+          `${Math.round((row.serverCpuMs / 10) / row.seconds)}%`,
+          row.databaseCpuMs === null ? 'n/a' : micros(row.databaseCpuMs, row.requests),
+          String(row.non2xx + row.errors + row.errorAnswers),
+        ]),
+      ),
+      '',
+      'p50, p99: latency under the load; alone: the median of up to 20 requests sent one at a time after it (as many as fit in 10 s). ' +
+        `Server CPU: ${CPU_METHOD}, ÷ completed requests (and as % of one core). PostgreSQL CPU: ${results.databaseCpuMethod}. ` +
+        'failed: non-2xx, connection errors and timeouts, and answers carrying GraphQL errors. ' +
+        "usergraph runs here without its drift check (DRIFT_CHECK_INTERVAL_MS=0): it is measured at rest. " +
+        `The load generator (autocannon, in the bench's own process) used up to ${Math.round(Math.max(...results.loads.map((r) => r.benchCpuMs / 10 / r.seconds)))}% of a core.`,
+      '',
+    );
+
+    out.push('### usergraph ÷ baseline', '');
+    out.push(
+      table(
+        ['request', 'req/s ÷ bare', 'req/s ÷ PostGraphile', 'CPU/req ÷ bare', 'CPU/req ÷ PostGraphile'],
+        REQUEST_KINDS.flatMap((kind) => {
+          const row = (server: ServerName) => results.loads.find((r) => r.kind === kind.key && r.server === server);
+          const ours = row('usergraph');
+          if (!ours) return [];
+          const ratio = (pick: (r: LoadRow) => number, other: LoadRow | undefined) =>
+            !other || other.requests === 0 || ours.requests === 0 ? '–' : `${(pick(ours) / pick(other)).toFixed(2)}×`;
+          return [[kind.label, ratio(throughput, row('bare')), ratio(throughput, row('postgraphile')), ratio(totalCpuPerRequest, row('bare')), ratio(totalCpuPerRequest, row('postgraphile'))]];
+        }),
+      ),
+      '',
+      'CPU/req: the server process and its PostgreSQL backends together, per completed request. Above 1× usergraph is faster (req/s) or costlier (CPU/req). ' +
+        '–: a server completed no request within the window (compare the latency alone).',
+      '',
+    );
+  }
+
+  if (results.rest) {
+    const rest = results.rest;
+    const perHour = (cpuMs: number) => seconds((cpuMs * 3600) / rest.seconds);
+    out.push('### At rest (usergraph alone, idle, no writes)', '');
+    out.push(
+      table(
+        ['window', 'DRIFT_CHECK_INTERVAL_MS', 'drift checks', 'PostgreSQL CPU', '… per hour', 'usergraph CPU', '… per hour'],
+        [[`${rest.seconds} s`, String(rest.driftCheckIntervalMs), String(rest.driftChecks), rest.databaseCpuMs === null ? 'n/a' : seconds(rest.databaseCpuMs), rest.databaseCpuMs === null ? 'n/a' : perHour(rest.databaseCpuMs), seconds(rest.usergraphCpuMs), perHour(rest.usergraphCpuMs)]],
+      ),
+      '',
+      'drift checks: started within the window (usergraph /status). Per hour: the window extrapolated.',
+      '',
+    );
+  }
+
+  if (results.failures.length > 0) out.push('### FAILED', '', ...results.failures.map((f) => `- ${f}`), '');
+  return out.join('\n');
+}
+
+const throughput = (row: LoadRow) => row.requestsPerSecond;
+const totalCpuPerRequest = (row: LoadRow) => (row.serverCpuMs + (row.databaseCpuMs ?? 0)) / row.requests;
+
+function labelOf(kind: KindKey): string {
+  return REQUEST_KINDS.find((k) => k.key === kind)!.label;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
+}
+
+function ms(value: number): string {
+  return Number.isNaN(value) ? '–' : value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(2)} ms`;
+}
+
+function micros(cpuMs: number, requests: number): string {
+  return requests === 0 ? '–' : `${Math.round((cpuMs * 1000) / requests).toLocaleString('en')} µs`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+function perUser(bytes: number, users: number): string {
+  return `${Math.round(bytes / users).toLocaleString('en')} B`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Measured windows: one load on one server, or usergraph left idle, with the server's CPU and its
+ * PostgreSQL backends' CPU read around it. Around each window, statements a load left running
+ * (PostGraphile's, for requests the load generator gave up on) are cancelled, so that nothing
+ * spills into the next window.
+ */
+import type pg from 'pg';
+import { cancelStatements, waitForIdleBackends } from './backends.ts';
+import { runLoad, timeAlone, type LoadResult, type Target } from './load.ts';
+import { BackendCpuMeter, ProcessCpuMeter } from './measure-cpu.ts';
+import type { ServerName } from './requests.ts';
+import { APPLICATION_NAMES, type RunningServer } from './servers.ts';
+
+export interface Meters {
+  readonly monitor: pg.Client;
+  /** Whether the database's backends are processes of this machine (their CPU is readable). */
+  readonly local: boolean;
+}
+
+export interface WindowOptions {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+}
+
+export interface MeasuredLoad extends LoadResult {
+  readonly server: ServerName;
+  readonly serverCpuMs: number;
+  /** null when the database's CPU is not readable. */
+  readonly databaseCpuMs: number | null;
+  /** CPU of the load generator (this process). */
+  readonly benchCpuMs: number;
+  /** Median latency of requests sent one at a time, after the load. */
+  readonly aloneMs: number;
+}
+
+const ALL_APPLICATIONS = Object.values(APPLICATION_NAMES);
+
+export async function measureLoad(server: RunningServer, target: Target, options: WindowOptions, meters: Meters): Promise<MeasuredLoad> {
+  const load = { ...target, connections: options.connections };
+  if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
+  await settle(meters.monitor);
+  const serverMeter = new ProcessCpuMeter(server.pid);
+  const databaseMeter = meters.local ? await BackendCpuMeter.start(meters.monitor, [APPLICATION_NAMES[server.name]]) : null;
+  const benchBefore = process.cpuUsage();
+  const result = await runLoad({ ...load, seconds: options.seconds });
+  const bench = process.cpuUsage(benchBefore);
+  const serverCpuMs = serverMeter.stop();
+  const databaseCpu = databaseMeter ? await databaseMeter.stop() : null;
+  await settle(meters.monitor);
+  return {
+    server: server.name,
+    ...result,
+    serverCpuMs,
+    databaseCpuMs: databaseCpu?.cpuMs ?? null,
+    benchCpuMs: (bench.user + bench.system) / 1000,
+    aloneMs: await timeAlone(target),
+  };
+}
+
+export interface MeasuredRest {
+  readonly seconds: number;
+  readonly driftChecks: number;
+  readonly databaseCpuMs: number | null;
+  readonly usergraphCpuMs: number;
+}
+
+export async function measureRest(usergraph: RunningServer, seconds: number, meters: Meters, interrupted: () => boolean): Promise<MeasuredRest> {
+  const checksBefore = await driftChecks(usergraph.url);
+  const serverMeter = new ProcessCpuMeter(usergraph.pid);
+  const databaseMeter = meters.local ? await BackendCpuMeter.start(meters.monitor, [APPLICATION_NAMES.usergraph]) : null;
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until && !interrupted()) await new Promise((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
+  const usergraphCpuMs = serverMeter.stop();
+  const databaseCpu = databaseMeter ? await databaseMeter.stop() : null;
+  return { seconds, driftChecks: (await driftChecks(usergraph.url)) - checksBefore, databaseCpuMs: databaseCpu?.cpuMs ?? null, usergraphCpuMs };
+}
+
+/** Cancels what the servers' backends are still running, and waits until they are idle. */
+export async function settle(monitor: pg.Client): Promise<void> {
+  await cancelStatements(monitor, ALL_APPLICATIONS);
+  await waitForIdleBackends(monitor, ALL_APPLICATIONS);
+}
+
+/** Drift checks usergraph has started (GET /status). */
+async function driftChecks(url: string): Promise<number> {
+  const response = await fetch(`${url}/status`);
+  const status = (await response.json()) as { sync?: { driftChecks?: number } };
+  const checks = status.sync?.driftChecks;
+  if (typeof checks !== 'number') throw new Error(`usergraph's /status has no sync.driftChecks: ${JSON.stringify(status)}`);
+  return checks;
+}
