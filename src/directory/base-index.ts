@@ -11,6 +11,7 @@
  * Built in steps, so that a load can yield to requests between them (`buildBaseIndex`); tests and
  * small sets build it at once (`BaseIndex.of`).
  */
+import { runInSteps, runNow } from './steps.ts';
 import type { SegmentName } from './user-order.ts';
 import { compareNewestFirst, normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
 
@@ -102,11 +103,7 @@ export class BaseIndex {
 
   /** Built at once (for small sets and tests). */
   static of(users: Iterable<User>): BaseIndex {
-    const steps = buildSteps(users);
-    for (;;) {
-      const next = steps.next();
-      if (next.done) return next.value;
-    }
+    return runNow(buildSteps(users));
   }
 
   /** The user whose own SuperTokens id this is. */
@@ -133,13 +130,8 @@ export class BaseIndex {
 }
 
 /** Built in steps of a few thousand users, yielding to the event loop between them. */
-export async function buildBaseIndex(users: Iterable<User>): Promise<BaseIndex> {
-  const steps = buildSteps(users);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+export function buildBaseIndex(users: Iterable<User>): Promise<BaseIndex> {
+  return runInSteps(buildSteps(users));
 }
 
 function isUserList(held: User | readonly User[]): held is readonly User[] {

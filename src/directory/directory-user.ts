@@ -26,6 +26,7 @@ export const NO_GRANTS: RoleGrants = Object.freeze({
 });
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_IDENTITIES: readonly ThirdPartyIdentity[] = Object.freeze([]);
 const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Recipes a single-method user names by number (in its flag bits); any other keeps its method whole. */
@@ -162,7 +163,7 @@ export class DirectoryUser implements User {
   get thirdParty(): readonly ThirdPartyIdentity[] {
     if (this.#bits >>> RECIPE_SHIFT !== 0) {
       const identity = this.#thirdParty();
-      return identity === null ? [] : [identity];
+      return identity === null ? NO_IDENTITIES : [identity];
     }
     return distinctThirdParty(this.#extra as readonly LoginMethod[]);
   }

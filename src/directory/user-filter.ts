@@ -5,7 +5,7 @@
  * the rest (user-snapshot.ts).
  */
 import { recipeGroup, roleGroup, tenantGroup } from './base-index.ts';
-import { recipeIdsOf, userKeys, type User } from './user.ts';
+import { OWN_KEYS_ONLY, recipeIdsOf, userKeys, type User } from './user.ts';
 
 /** A condition on the user's metadata object, at `path` (keys of nested objects). */
 export type MetadataCondition =
@@ -127,20 +127,27 @@ function searchTest(raw: string): (user: User) => boolean {
   const term = raw.trim().toLowerCase();
   // "@example" asks for a domain as much as "example" does.
   const domainTerm = term.startsWith('@') ? term.slice(1) : term;
+  // Phone numbers are "+" and digits: other terms cannot start one.
+  const phoneLike = /^\+?\d/.test(term);
+  const emailMatches = (email: string) => {
+    const lower = email.toLowerCase();
+    if (lower.startsWith(term)) return true;
+    const at = lower.lastIndexOf('@');
+    return at >= 0 && lower.startsWith(domainTerm, at + 1);
+  };
+  const idMatches = (id: string) => id.length === term.length && id.toLowerCase() === term;
+  // A scan tests every user: most have one login method of their own, whose email and ids are
+  // read without building lists (see userKeys).
   return (user) => {
-    for (const email of user.emails) {
-      const lower = email.toLowerCase();
-      if (lower.startsWith(term)) return true;
-      const at = lower.lastIndexOf('@');
-      if (at >= 0 && lower.startsWith(domainTerm, at + 1)) return true;
-    }
-    for (const phone of user.phoneNumbers) {
-      if (phone.startsWith(term) || (phone.startsWith('+') && phone.startsWith(term, 1))) return true;
-    }
+    const single = (user as { [OWN_KEYS_ONLY]?: boolean })[OWN_KEYS_ONLY] === true;
+    if (single) {
+      if (user.email !== null && emailMatches(user.email)) return true;
+    } else if (user.emails.some(emailMatches)) return true;
+    if (phoneLike && user.phoneNumbers.some((phone) => phone.startsWith(term) || (phone.startsWith('+') && phone.startsWith(term, 1)))) return true;
     for (const identity of user.thirdParty) {
       if (identity.id.toLowerCase().startsWith(term) || identity.userId.toLowerCase().startsWith(term)) return true;
     }
-    return userKeys(user).some((key) => key.toLowerCase() === term);
+    return single ? idMatches(user.id) || idMatches(user.supertokensUserId) : userKeys(user).some(idMatches);
   };
 }
 

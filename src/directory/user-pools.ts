@@ -10,6 +10,7 @@ import { segmentRun, type BasePool } from './base-index.ts';
 import type { BTree } from './btree.ts';
 import type { OverlayPool } from './change-overlay.ts';
 import { KEYS, ORDERS, SEGMENT_ORDER, type SegmentName, type UserOrder, type UserPosition } from './user-order.ts';
+import type { Steps } from './steps.ts';
 import type { User } from './user.ts';
 
 export interface Pool {
@@ -91,18 +92,75 @@ function* walkSegment(context: PoolContext, pool: Pool, segment: SegmentName, up
   }
 }
 
-/** Every user of the pool once, in no particular order: for scans, without a generator's cost per user. */
-export function forEachInPool(context: PoolContext, pool: Pool, visit: (user: User) => void): void {
+/** How many users a long pass tests before it yields (see steps.ts). */
+const STEP = 16_384;
+
+/**
+ * The first user of the pool in `order` (the last, `backwards`) that passes `test`: what a walk
+ * would yield first, found by plain loops, for searches that may pass over many users.
+ */
+export function* findInPool(context: PoolContext, pool: Pool, order: UserOrder, backwards: boolean, test: (user: User) => boolean): Steps<User | undefined> {
+  const { key, canonical } = ORDERS[order];
+  const segments = backwards ? [...KEYS[key].segments].reverse() : KEYS[key].segments;
+  const upwards = canonical !== backwards;
   const { users, shadowed } = context;
   const checkShadow = shadowed.size > 0;
+  let tested = 0;
+  for (const segment of segments) {
+    let fromBase: User | undefined;
+    if (pool.base) {
+      const { positions, start, end } = segmentRun(pool.base, segment);
+      for (let i = upwards ? start : end - 1; upwards ? i < end : i >= start; i += upwards ? 1 : -1) {
+        const user = users[positions ? positions[i]! : i]!;
+        if ((!checkShadow || !shadowed.has(user.supertokensUserId)) && test(user)) {
+          fromBase = user;
+          break;
+        }
+        if (++tested % STEP === 0) yield;
+      }
+    }
+    let fromOverlay: User | undefined;
+    const tree = pool.overlay?.[segment];
+    if (tree && tree.size > 0) {
+      for (const [, user] of upwards ? tree.entries() : tree.entriesReversed()) {
+        if (test(user)) {
+          fromOverlay = user;
+          break;
+        }
+      }
+    }
+    if (fromBase === undefined) {
+      if (fromOverlay !== undefined) return fromOverlay;
+      continue;
+    }
+    if (fromOverlay === undefined) return fromBase;
+    const side = SEGMENT_ORDER[segment](fromBase, fromOverlay);
+    return (upwards ? side < 0 : side > 0) ? fromBase : fromOverlay;
+  }
+  return undefined;
+}
+
+/** How many users of the pool pass `test`, and which, while they are at most `fewest`. */
+export function* scanPool(context: PoolContext, pool: Pool, test: (user: User) => boolean, fewest: number): Steps<{ count: number; few: User[] | undefined }> {
+  const { users, shadowed } = context;
+  const checkShadow = shadowed.size > 0;
+  let count = 0;
+  let few: User[] | undefined = [];
+  const visit = (user: User) => {
+    if (!test(user)) return;
+    count++;
+    if (few && few.push(user) > fewest) few = undefined;
+  };
   if (pool.base) {
     const { positions, start, end } = segmentRun(pool.base, 'joined');
     for (let i = start; i < end; i++) {
       const user = users[positions ? positions[i]! : i]!;
       if (!checkShadow || !shadowed.has(user.supertokensUserId)) visit(user);
+      if (i % STEP === STEP - 1) yield;
     }
   }
   pool.overlay?.joined.forEachPair((_key, user) => {
     visit(user);
   });
+  return { count, few };
 }

@@ -12,15 +12,19 @@
  * alone decides the filter, a page costs O(log n + page). Otherwise the other conditions are
  * tested: the first listing of a filter counts its matches in one pass over the group (and keeps
  * them when they are few), and the snapshot remembers the count, the few matches, and where the
- * matches begin and end in each order; pages then cost a binary search in the few matches, or a
- * walk from the cursor testing users until the page is full, never past the last match.
+ * matches begin and end in each order (filter-memo.ts, inherited by the snapshots changes make);
+ * pages then cost a binary search in the few matches, or a walk from the cursor testing users
+ * until the page is full, never past the last match. `prepare` makes those passes in steps, so
+ * that a first listing over a million users does not hold up other requests.
  */
 import { BaseIndex, buildBaseIndex, type BasePool } from './base-index.ts';
 import { ChangeOverlay, type OverlayPool } from './change-overlay.ts';
-import { conditionsOf, filterKey, type UserFilter } from './user-filter.ts';
+import { FilterMemo, type Scan } from './filter-memo.ts';
+import { runInSteps, runNow } from './steps.ts';
+import { conditionsOf, filterKey, matchesFilter, type UserFilter } from './user-filter.ts';
 import { comparatorOf, DEFAULT_ORDER, type UserOrder, type UserPosition } from './user-order.ts';
 import { pageOf, type Matches, type UserPage } from './user-pages.ts';
-import { forEachInPool, walkPool, type Pool, type PoolContext } from './user-pools.ts';
+import { findInPool, scanPool, walkPool, type Pool, type PoolContext } from './user-pools.ts';
 import { normalizeEmail, userKeys, type User } from './user.ts';
 
 export type { UserPage } from './user-pages.ts';
@@ -47,25 +51,12 @@ export interface UserChanges {
   readonly deletedIds: readonly string[];
 }
 
-/** How many filters (and filters in an order) a snapshot remembers what it found for. */
-const MEMO_SIZE = 64;
-
 export interface SnapshotOptions {
   /** A filter matching at most this many users has its matches kept; more, and pages walk the group testing users (default 10,000). */
   readonly fewMatches?: number;
 }
 
-/** What one pass over a filter's group found: how many match, and which, when they are few. */
-interface Scan {
-  readonly count: number;
-  readonly few: readonly User[] | undefined;
-}
-
 export class UserSnapshot {
-  /** Filter → what a pass over its group found. */
-  private readonly scans = new Map<string, Scan>();
-  /** Order and filter → the matches in that order. */
-  private readonly ordered = new Map<string, Matches>();
   private readonly context: PoolContext;
 
   private constructor(
@@ -73,6 +64,7 @@ export class UserSnapshot {
     private readonly overlay: ChangeOverlay,
     readonly loadedAt: Date,
     private readonly options: SnapshotOptions,
+    private readonly memo = new FilterMemo(),
   ) {
     this.context = { users: base.users, shadowed: overlay.parts.users };
   }
@@ -145,6 +137,34 @@ export class UserSnapshot {
   }
 
   /**
+   * Makes the passes a listing of this filter in this order needs (see the top of this file) in
+   * steps that let other requests run between them; undefined when there is none to make. A
+   * listing after it answers at once.
+   */
+  prepare({ orderBy = DEFAULT_ORDER, ...filter }: UserListing): Promise<void> | undefined {
+    const { pool, tests } = this.plan(filter);
+    if (!pool || tests.length === 0) return undefined;
+    const key = filterKey(filter);
+    const known = this.memo.scan(key);
+    if (known && !this.needsEnds(known, orderBy, key)) return undefined;
+    const pendingKey = `${orderBy} ${key}`;
+    let pending = this.memo.pending.get(pendingKey);
+    if (!pending) {
+      pending = (async () => {
+        const scan = this.memo.scan(key) ?? this.rememberScan(key, filter, await runInSteps(scanPool(this.context, pool, allOf(tests), this.fewest)));
+        if (!this.needsEnds(scan, orderBy, key)) return;
+        const ends = this.memo.endsOf(orderBy, key);
+        const test = allOf(tests);
+        const first = ends.first !== null ? ends.first : await runInSteps(findInPool(this.context, pool, orderBy, false, test));
+        const last = ends.last !== null ? ends.last : await runInSteps(findInPool(this.context, pool, orderBy, true, test));
+        this.memo.rememberEnds({ order: orderBy, filter: key, first, last });
+      })().finally(() => this.memo.pending.delete(pendingKey));
+      this.memo.pending.set(pendingKey, pending);
+    }
+    return pending;
+  }
+
+  /**
    * A new snapshot with these users replaced or added and the users these ids name removed; this
    * one is untouched. An upserted user also replaces every user it has absorbed: one whose
    * SuperTokens id is now one of its login methods (account linking).
@@ -164,7 +184,8 @@ export class UserSnapshot {
       userNamedBy: (key) => this.userNamedBy(key),
       holdersOf: (email) => this.getByEmail(email),
     });
-    return new UserSnapshot(this.base, overlay, loadedAt, this.options);
+    const removed = [...touched].flatMap((id) => this.getBySupertokensId(id) ?? []);
+    return new UserSnapshot(this.base, overlay, loadedAt, this.options, this.memo.carried(removed, [...latest.values()], this.fewest));
   }
 
   /** Which pool to walk (the smallest group some condition offers; none: nobody matches), and the conditions it does not decide. */
@@ -195,39 +216,47 @@ export class UserSnapshot {
     return { base, overlay, size };
   }
 
-  /** The users a filter selects, in an order, as pages read them. */
+  /** The users a filter selects, in an order, as pages read them; what is not remembered yet is found now. */
   private matchesOf(filter: UserFilter, order: UserOrder): Matches {
     const { pool, tests } = this.plan(filter);
     if (!pool) return NO_MATCHES;
     if (tests.length === 0) return poolMatches(this.context, pool, order);
     const key = filterKey(filter);
-    const orderedKey = `${order} ${key}`;
-    let matches = recall(this.ordered, orderedKey);
-    if (!matches) {
-      const test = (user: User) => tests.every((each) => each(user));
-      const scan = this.scan(key, pool, test);
-      matches = scan.few ? listMatches([...scan.few].sort(comparatorOf(order)), order) : scanMatches(this.context, pool, order, test, scan.count);
-      remember(this.ordered, orderedKey, matches);
+    const test = allOf(tests);
+    const scan = this.memo.scan(key) ?? this.rememberScan(key, filter, runNow(scanPool(this.context, pool, test, this.fewest)));
+    if (scan.few) return listMatches(this.memo.sortedFew(order, key, scan.few), order);
+    let ends = this.memo.endsOf(order, key);
+    if (this.needsEnds(scan, order, key)) {
+      ends = {
+        ...ends,
+        first: ends.first !== null ? ends.first : runNow(findInPool(this.context, pool, order, false, test)),
+        last: ends.last !== null ? ends.last : runNow(findInPool(this.context, pool, order, true, test)),
+      };
+      this.memo.rememberEnds(ends);
     }
-    return matches;
+    return scanMatches(this.context, pool, order, test, scan.count, ends.first ?? undefined, ends.last ?? undefined);
   }
 
-  /** One pass over the group: the count, and the matches while they are few. */
-  private scan(key: string, pool: Pool, test: (user: User) => boolean): Scan {
-    let scan = recall(this.scans, key);
-    if (!scan) {
-      const fewest = this.options.fewMatches ?? 10_000;
-      let count = 0;
-      let few: User[] | undefined = [];
-      forEachInPool(this.context, pool, (user) => {
-        if (!test(user)) return;
-        count++;
-        if (few && few.push(user) > fewest) few = undefined;
-      });
-      remember(this.scans, key, (scan = { count, few }));
-    }
+  private get fewest(): number {
+    return this.options.fewMatches ?? 10_000;
+  }
+
+  private rememberScan(key: string, filter: UserFilter, found: { count: number; few: readonly User[] | undefined }): Scan {
+    const scan = { ...found, test: matchesFilter(filter) };
+    this.memo.rememberScan(key, scan);
     return scan;
   }
+
+  /** Whether pages of many matches in this order still need to know where the matches begin and end. */
+  private needsEnds(scan: Scan, order: UserOrder, key: string): boolean {
+    if (scan.few || scan.count === 0) return false;
+    const ends = this.memo.endsOf(order, key);
+    return ends.first === null || ends.last === null;
+  }
+}
+
+function allOf(tests: ReadonlyArray<(user: User) => boolean>): (user: User) => boolean {
+  return tests.length === 1 ? tests[0]! : (user) => tests.every((test) => test(user));
 }
 
 const NO_MATCHES: Matches = { count: 0, walk: () => [], first: () => undefined, last: () => undefined };
@@ -269,25 +298,24 @@ function listMatches(list: readonly User[], order: UserOrder): Matches {
   };
 }
 
-/**
- * Matches found by walking the pool and testing its users: each walk begins no earlier than the
- * first match and ends at the last one (each found once, then remembered).
- */
-function scanMatches(context: PoolContext, pool: Pool, order: UserOrder, test: (user: User) => boolean, count: number): Matches {
+/** Matches found by walking the pool and testing its users: each walk begins no earlier than the first match and ends at the last one. */
+function scanMatches(
+  context: PoolContext,
+  pool: Pool,
+  order: UserOrder,
+  test: (user: User) => boolean,
+  count: number,
+  first: User | undefined,
+  last: User | undefined,
+): Matches {
   const compare = comparatorOf(order);
-  const found = (backwards: boolean) => {
-    for (const user of walkPool(context, pool, order, undefined, backwards)) if (test(user)) return user;
-    return undefined;
-  };
-  let first: User | undefined | null = null;
-  let last: User | undefined | null = null;
-  const matches: Matches = {
+  return {
     count,
-    first: () => (first === null ? (first = found(false)) : first),
-    last: () => (last === null ? (last = found(true)) : last),
+    first: () => first,
+    last: () => last,
     *walk(from, backwards) {
-      const near = backwards ? matches.last() : matches.first();
-      const far = backwards ? matches.first() : matches.last();
+      const near = backwards ? last : first;
+      const far = backwards ? first : last;
       if (near === undefined || far === undefined) return;
       const ahead = (a: UserPosition, b: UserPosition) => (backwards ? compare(b, a) : compare(a, b));
       if (from !== undefined && ahead(from, far) >= 0) return; // past the last match
@@ -304,20 +332,4 @@ function scanMatches(context: PoolContext, pool: Pool, order: UserOrder, test: (
       }
     },
   };
-  return matches;
-}
-
-/** A remembered value, now the most recently used. */
-function recall<V>(memo: Map<string, V>, key: string): V | undefined {
-  const value = memo.get(key);
-  if (value !== undefined) {
-    memo.delete(key);
-    memo.set(key, value);
-  }
-  return value;
-}
-
-function remember<V>(memo: Map<string, V>, key: string, value: V): void {
-  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
-  memo.set(key, value);
 }

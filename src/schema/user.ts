@@ -1,5 +1,6 @@
 /** The User type and the queries that return users. */
 import { USERS_READ } from '../auth/permissions.ts';
+import { whenReady, type MaybePromise } from '../maybe-promise.ts';
 import type { MetadataCondition } from '../directory/user-filter.ts';
 import { DEFAULT_ORDER, type UserOrder } from '../directory/user-order.ts';
 import type { LoginMethod, TenantRoles, ThirdPartyIdentity, User } from '../directory/user.ts';
@@ -246,7 +247,7 @@ builder.queryFields((t) => ({
     validate: usersArguments,
     ...needsPermission(USERS_READ),
     ...cost({ listSize: { slicingArguments: ['first', 'last'], sizedFields: ['edges', 'nodes'], assumedSize: DEFAULT_PAGE_SIZE } }),
-    resolve: (_root, args, { loaders }): OrderedPage => {
+    resolve: (_root, args, { loaders }): MaybePromise<OrderedPage> => {
       const order = args.orderBy;
       const time = (date: Date | null | undefined) => (date == null ? undefined : date.getTime());
       const page = loaders.listUsers({
@@ -269,7 +270,7 @@ builder.queryFields((t) => ({
         neverActive: args.neverActive ?? undefined,
         metadata: (args.metadata as readonly MetadataCondition[] | null | undefined) ?? undefined,
       });
-      return { ...page, order };
+      return whenReady(page, (answer) => ({ ...answer, order }));
     },
   }),
 }));

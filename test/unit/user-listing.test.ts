@@ -170,6 +170,93 @@ describe('users(...) over changes', () => {
   });
 });
 
+describe('what a snapshot remembers of a filter (its count, its few matches, where matches begin and end)', () => {
+  const FILTERS: ReferenceFilter[] = [
+    { search: 'ada' },
+    { search: 'example' },
+    { metadata: [{ path: ['plan'], equals: 'pro' }] },
+    { verified: false, tenantId: 't1' },
+    { permission: 'users:read' },
+    { neverActive: true },
+    { joinedAfter: 1_200 },
+    { role: 'editor', tenantId: 't2' },
+    { isPrimaryUser: true, recipeId: 'thirdparty' },
+    { search: 'nobody-at-all' },
+  ];
+
+  it.each([
+    ['kept', {}],
+    ['walked', { fewMatches: 0 }],
+    ['kept until they grow past 40', { fewMatches: 40 }],
+  ])('is inherited by the snapshots changes make, with the changes applied (matches %s)', (_name, options) => {
+    const random = seededRandom(31);
+    let next = 0;
+    const live = new Map<string, User>();
+    for (let i = 0; i < 150; i++) {
+      const user = randomUser(random, next++);
+      live.set(user.supertokensUserId, user);
+    }
+    let snapshot = UserSnapshot.fromUsers(live.values(), new Date(), options);
+    for (let step = 0; step < 40; step++) {
+      const users = [...live.values()];
+      // Every filter asked on every snapshot, so that each inherits what the one before found.
+      for (const [i, filter] of FILTERS.entries()) {
+        const order = ORDERS[(step + i) % ORDERS.length]!;
+        for (const window of [{ first: 3 }, { last: 3 }, { first: 2, after: users[(step * 7) % users.length] }]) {
+          expect(page(snapshot, { ...(filter as UserFilter), orderBy: order, ...window }), `step ${step} ${JSON.stringify(filter)} ${order}`).toEqual(
+            expected(users, filter, order, window),
+          );
+        }
+      }
+      const upserts: User[] = [];
+      const deletedIds: string[] = [];
+      for (let k = 1 + Math.floor(random() * 6); k > 0; k--) {
+        const existing = [...live.keys()];
+        const roll = random();
+        if (roll < 0.35) upserts.push(randomUser(random, next++));
+        else if (roll < 0.75) upserts.push(randomUser(random, Number(existing[Math.floor(random() * existing.length)]!.slice(1))));
+        else deletedIds.push(existing[Math.floor(random() * existing.length)]!);
+      }
+      snapshot = snapshot.withChanges({ upserts, deletedIds });
+      for (const id of deletedIds) live.delete(id);
+      for (const user of upserts) live.set(user.supertokensUserId, user);
+    }
+  });
+
+  it('is found in steps by prepare, which lets other work run, and then pages answer at once', async () => {
+    const random = seededRandom(8);
+    const users = Array.from({ length: 40_000 }, (_, n) => randomUser(random, n));
+    const snapshot = UserSnapshot.fromUsers(users, new Date(), { fewMatches: 100 });
+    const query = { search: 'example', orderBy: 'EMAIL_DESC' as const };
+    expect(snapshot.prepare({ role: 'admin' })).toBeUndefined(); // a group decides it: nothing to pass over
+
+    let ranMeanwhile = 0;
+    const other = setInterval(() => ranMeanwhile++, 0);
+    const preparing = snapshot.prepare(query);
+    expect(preparing).toBeInstanceOf(Promise);
+    expect(snapshot.prepare(query)).toBe(preparing); // one pass for every request waiting for it
+    await preparing;
+    clearInterval(other);
+    expect(ranMeanwhile).toBeGreaterThan(0);
+    expect(snapshot.prepare(query)).toBeUndefined();
+    expect(page(snapshot, { ...query, last: 5 })).toEqual(expected(users, query, 'EMAIL_DESC', { last: 5 }));
+    expect(page(snapshot, { ...query, first: 5 })).toEqual(expected(users, query, 'EMAIL_DESC', { first: 5 }));
+
+    // Another order of the same filter: the count is known, the ends in that order are not yet.
+    expect(snapshot.prepare({ ...query, orderBy: 'JOINED_ASC' })).toBeInstanceOf(Promise);
+    // A change: the snapshot it makes inherits what this one found, with the change applied.
+    const few = { search: 'U1234' };
+    await snapshot.prepare(few);
+    const added = randomUser(random, 40_001);
+    const changed = snapshot.withChanges({ upserts: [added], deletedIds: ['u1234', 'u5'] });
+    expect(changed.prepare(few)).toBeUndefined();
+    const after = [...users.filter((user) => !['u1234', 'u5'].includes(user.supertokensUserId)), added];
+    expect(page(changed, { ...few, first: 5 })).toEqual(expected(after, few, 'JOINED_DESC', { first: 5 }));
+    await changed.prepare(query);
+    expect(page(changed, { ...query, last: 5 })).toEqual(expected(after, query, 'EMAIL_DESC', { last: 5 }));
+  });
+});
+
 describe('orders, spelled out', () => {
   const user = (id: string, timeJoined: number, lastActive: number | null, email: string | null) => domainUser(id, timeJoined, { lastActive, email });
   const users = [
