@@ -141,7 +141,7 @@ export class UserSnapshot {
    * steps that let other requests run between them; undefined when there is none to make. A
    * listing after it answers at once.
    */
-  prepare({ orderBy = DEFAULT_ORDER, ...filter }: UserListing): Promise<void> | undefined {
+  prepare({ orderBy = DEFAULT_ORDER, first: _first, after: _after, last: _last, before: _before, ...filter }: UserPageQuery): Promise<void> | undefined {
     const { pool, tests } = this.plan(filter);
     if (!pool || tests.length === 0) return undefined;
     const key = filterKey(filter);

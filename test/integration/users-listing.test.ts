@@ -230,10 +230,20 @@ describe('refusals', () => {
     ['a metadata condition with neither', async () => ({ orderBy: 'JOINED_DESC', metadata: [{ path: ['plan'] }] })],
     ['an empty metadata path', async () => ({ orderBy: 'JOINED_DESC', metadata: [{ path: [], exists: true }] })],
     ['a DateTime that is not one', async () => ({ orderBy: 'JOINED_DESC', joinedAfter: 'yesterday' })],
+    ['21 metadata conditions', async () => ({ orderBy: 'JOINED_DESC', metadata: Array.from({ length: 21 }, () => ({ path: ['plan'], exists: true })) })],
   ] as const)('refuses %s with BAD_USER_INPUT', async ([_case, variables], { server }) => {
     const response = await server.execute(PAGE, await variables(server));
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors?.[0]?.message).toMatch(/\w/);
+  });
+
+  it('refuses a metadata value nested 20,000 deep (sent as JSON text: the client cannot stringify it either)', async ({ server }) => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const body = `{"query":${JSON.stringify(PAGE)},"variables":{"orderBy":"JOINED_DESC","metadata":[{"path":["plan"],"equals":${deep}}]}}`;
+    const response = await server.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...asReader }, body });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('says which order a cursor was made for', async ({ server }) => {
@@ -262,6 +272,14 @@ describe('REST', () => {
     expect(back.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
     const active = await (await server.fetch(`/users?orderBy=LAST_ACTIVE_DESC&neverActive=false&activeAfter=${iso(T0)}`, { headers: asReader })).json();
     expect(active.nodes).toEqual([EXPECTED.ada]);
+  });
+
+  it('takes a list of metadata conditions as the parameter repeated, each a JSON object', async ({ server }) => {
+    const condition = (value: unknown) => `metadata=${encodeURIComponent(JSON.stringify(value))}`;
+    const both = await (await server.fetch(`/users?${condition({ path: ['plan'], exists: true })}&${condition({ path: ['name'], equals: 'Ada' })}`, { headers: asReader })).json();
+    expect(both.nodes.map((user: { id: string }) => user.id)).toEqual([EXPECTED.ada.id]);
+    const none = await (await server.fetch(`/users?${condition({ path: ['plan'], exists: true })}&${condition({ path: ['name'], equals: 'Grace' })}`, { headers: asReader })).json();
+    expect(none).toMatchObject({ nodes: [], totalCount: 0 });
   });
 
   it('refuses with 400 what GraphQL refuses', async ({ server }) => {
