@@ -24,6 +24,8 @@ const config: CodegenConfig = {
         scalars: {
           DateTime: { input: 'string', output: 'string' },
           JSONObject: { input: 'Record<string, unknown>', output: 'Record<string, unknown>' },
+          // What a metadata condition compares with: any JSON value.
+          JSON: { input: 'unknown', output: 'unknown' },
         },
       },
     },

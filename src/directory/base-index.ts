@@ -1,37 +1,89 @@
 /**
  * The users of one full load (or of one compaction), indexed once and never changed after: a
- * plain array in listing order, Maps from every id and every email to users, and each role's and
- * tenant's members as an Int32Array of positions in that array. Arrays and Maps cost a few words
- * an entry where a tree costs nodes and key objects: with a million users this is most of the
- * directory's memory. Changes after the build live beside it (change-overlay.ts).
+ * plain array in listing order, Maps from every id and every email to users, and pools of
+ * positions in that array: every user's, and each role's, tenant's and recipe's members'. A pool
+ * holds its members sorted in each order's segments (user-order.ts): by listing order, by last
+ * activity, by email, each an Int32Array of positions, 4 bytes a member. A group holding every
+ * user shares the pool of everyone. Arrays and Maps cost a few words an entry where a tree costs
+ * nodes and key objects: with a million users this is most of the directory's memory. Changes
+ * after the build live beside it (change-overlay.ts).
  *
  * Built in steps, so that a load can yield to requests between them (`buildBaseIndex`); tests and
  * small sets build it at once (`BaseIndex.of`).
  */
-import { compareNewestFirst, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
+import { runInSteps, runNow } from './steps.ts';
+import type { SegmentName } from './user-order.ts';
+import { compareNewestFirst, normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
 
 /** How many users a build step handles before it lets the event loop run. */
 const STEP = 4_096;
 
-/** A role's or a tenant's members: the group's name as `role:<name>` or `tenant:<id>`. */
+/** A role's, a tenant's or a recipe's members: the group's name as `role:<name>`, `tenant:<id>` or `recipe:<id>`. */
 export const roleGroup = (role: string) => `role:${role}`;
 export const tenantGroup = (tenantId: string) => `tenant:${tenantId}`;
+export const recipeGroup = (recipeId: string) => `recipe:${recipeId}`;
 
-/** Group names per role list and per tenant list: users share those lists, so most users cost one lookup each. */
-const roleGroupsOf = new WeakMap<readonly string[], readonly string[]>();
-const tenantGroupsOf = new WeakMap<readonly string[], readonly string[]>();
+/**
+ * The groups of a user. Users share their role and tenant lists, and most have one of few recipe
+ * sets: the names are made once per combination, so most users cost three lookups and no array.
+ */
+const groupNames = new WeakMap<readonly string[], WeakMap<readonly string[], Map<string, readonly string[]>>>();
 
-function namesOf(list: readonly string[], cache: WeakMap<readonly string[], readonly string[]>, name: (value: string) => string): readonly string[] {
-  let names = cache.get(list);
-  if (!names) cache.set(list, (names = list.map(name)));
+export function groupsOf(user: User): readonly string[] {
+  const recipeIds = recipeIdsOf(user);
+  const recipes = recipeIds.length === 1 ? recipeIds[0]! : recipeIds.join('\u0000');
+  let byTenants = groupNames.get(user.roles);
+  if (!byTenants) groupNames.set(user.roles, (byTenants = new WeakMap()));
+  let byRecipes = byTenants.get(user.tenantIds);
+  if (!byRecipes) byTenants.set(user.tenantIds, (byRecipes = new Map()));
+  let names = byRecipes.get(recipes);
+  if (!names) {
+    names = Object.freeze([...user.roles.map(roleGroup), ...user.tenantIds.map(tenantGroup), ...recipeIds.map(recipeGroup)]);
+    byRecipes.set(recipes, names);
+  }
   return names;
 }
 
-export function groupsOf(user: User): readonly string[] {
-  const roles = namesOf(user.roles, roleGroupsOf, roleGroup);
-  const tenants = namesOf(user.tenantIds, tenantGroupsOf, tenantGroup);
-  return roles.length === 0 ? tenants : tenants.length === 0 ? roles : [...roles, ...tenants];
+/**
+ * Some users (everyone, or a group's members), as positions into the base's `users`, sorted in
+ * each segment's order (user-order.ts): a segment is a run of one of these arrays.
+ */
+export interface BasePool {
+  readonly size: number;
+  /** Listing order (the `joined` segment); undefined: every position in turn (the pool of everyone). */
+  readonly joined: Int32Array | undefined;
+  /** The `active` segment (the first `active` entries), then the `inactive` one. */
+  readonly byActivity: Int32Array;
+  readonly active: number;
+  /** The `email` segment (the first `withEmail` entries), then the `noEmail` one. */
+  readonly byEmail: Int32Array;
+  readonly withEmail: number;
 }
+
+/** Where a segment of a pool lies: positions `start` to `end` (exclusive) of `positions` (undefined: the positions themselves). */
+export interface SegmentRun {
+  readonly positions: Int32Array | undefined;
+  readonly start: number;
+  readonly end: number;
+}
+
+export function segmentRun(pool: BasePool, segment: SegmentName): SegmentRun {
+  switch (segment) {
+    case 'joined':
+      return { positions: pool.joined, start: 0, end: pool.size };
+    case 'active':
+      return { positions: pool.byActivity, start: 0, end: pool.active };
+    case 'inactive':
+      return { positions: pool.byActivity, start: pool.active, end: pool.size };
+    case 'email':
+      return { positions: pool.byEmail, start: 0, end: pool.withEmail };
+    case 'noEmail':
+      return { positions: pool.byEmail, start: pool.withEmail, end: pool.size };
+  }
+}
+
+const NO_POSITIONS = new Int32Array(0);
+const EMPTY_POOL: BasePool = { size: 0, joined: undefined, byActivity: NO_POSITIONS, active: 0, byEmail: NO_POSITIONS, withEmail: 0 };
 
 export class BaseIndex {
   private constructor(
@@ -41,19 +93,17 @@ export class BaseIndex {
     readonly byKey: ReadonlyMap<string, User>,
     /** Normalised email → its holder, or its holders oldest first. */
     readonly byEmail: ReadonlyMap<string, User | readonly User[]>,
-    /** Group → positions of its members in `users`, ascending. */
-    readonly groups: ReadonlyMap<string, Int32Array>,
+    /** Every user. */
+    readonly everyone: BasePool,
+    /** Group → its members. */
+    readonly groups: ReadonlyMap<string, BasePool>,
   ) {}
 
-  static readonly EMPTY = new BaseIndex([], new Map(), new Map(), new Map());
+  static readonly EMPTY = new BaseIndex([], new Map(), new Map(), EMPTY_POOL, new Map());
 
   /** Built at once (for small sets and tests). */
   static of(users: Iterable<User>): BaseIndex {
-    const steps = buildSteps(users);
-    for (;;) {
-      const next = steps.next();
-      if (next.done) return next.value;
-    }
+    return runNow(buildSteps(users));
   }
 
   /** The user whose own SuperTokens id this is. */
@@ -67,44 +117,21 @@ export class BaseIndex {
     return held === undefined ? [] : isUserList(held) ? held : [held];
   }
 
-  /** The position of the first user that comes strictly after `after` in listing order. */
-  positionAfter(after: UserOrderKey): number {
-    let low = 0;
-    let high = this.users.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compareNewestFirst(this.users[mid]!, after) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
-  /** Within a group: the index (into its positions) of the first member strictly after `after`. */
-  memberIndexAfter(positions: Int32Array, after: UserOrderKey): number {
-    let low = 0;
-    let high = positions.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compareNewestFirst(this.users[positions[mid]!]!, after) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
   /** Builds it from `BaseIndex.of`'s steps; only the builders below construct one. */
-  static fromParts(users: readonly User[], byKey: Map<string, User>, byEmail: Map<string, User | User[]>, groups: Map<string, Int32Array>): BaseIndex {
-    return new BaseIndex(users, byKey, byEmail, groups);
+  static fromParts(
+    users: readonly User[],
+    byKey: Map<string, User>,
+    byEmail: Map<string, User | User[]>,
+    everyone: BasePool,
+    groups: Map<string, BasePool>,
+  ): BaseIndex {
+    return new BaseIndex(users, byKey, byEmail, everyone, groups);
   }
 }
 
 /** Built in steps of a few thousand users, yielding to the event loop between them. */
-export async function buildBaseIndex(users: Iterable<User>): Promise<BaseIndex> {
-  const steps = buildSteps(users);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+export function buildBaseIndex(users: Iterable<User>): Promise<BaseIndex> {
+  return runInSteps(buildSteps(users));
 }
 
 function isUserList(held: User | readonly User[]): held is readonly User[] {
@@ -113,8 +140,8 @@ function isUserList(held: User | readonly User[]): held is readonly User[] {
 
 /**
  * The build, as a generator that yields after each step. The last version of a user (by its
- * SuperTokens id) wins; the order is sorted in runs that are then merged, so that no step sorts
- * more than STEP users at once.
+ * SuperTokens id) wins; orders are sorted in runs that are then merged, so that no step sorts
+ * more than STEP items at once.
  */
 function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
   const latest = new Map<string, User>();
@@ -123,10 +150,13 @@ function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
     latest.set(user.supertokensUserId, user);
     if (++counted % STEP === 0) yield;
   }
-  const users = yield* sortedInSteps([...latest.values()]);
+  const users = yield* sortedInSteps([...latest.values()], compareNewestFirst);
+  latest.clear();
 
   const byKey = new Map<string, User>();
   const byEmail = new Map<string, User | User[]>();
+  /** Each user's groups, by position: read again for each order below. */
+  const groupsAt = new Array<readonly string[]>(users.length);
   const members = new Map<string, number[]>();
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
@@ -143,28 +173,107 @@ function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
       else if (Array.isArray(held)) held.unshift(user);
       else byEmail.set(email, [user, held]);
     }
-    for (const group of groupsOf(user)) {
+    const groups = (groupsAt[position] = groupsOf(user));
+    for (const group of groups) {
       const list = members.get(group);
       if (list) list.push(position);
       else members.set(group, [position]);
     }
     if (position % STEP === STEP - 1) yield;
   }
-  for (const [email, held] of byEmail) if (Array.isArray(held)) Object.freeze(held);
-  const groups = new Map<string, Int32Array>();
-  for (const [group, positions] of members) groups.set(group, Int32Array.from(positions));
-  return BaseIndex.fromParts(Object.freeze(users), byKey, byEmail, groups);
+  for (const held of byEmail.values()) if (Array.isArray(held)) Object.freeze(held);
+
+  // The other orders' segments, each sorted on its own from keys read once into flat arrays:
+  // comparing them costs far less than comparing users scattered over the heap.
+  const ids = users.map((user) => user.id);
+  const lastActive = new Float64Array(users.length);
+  const active: number[] = [];
+  const inactive: number[] = [];
+  const emails = users.map((user) => user.email ?? '');
+  const withEmail: number[] = [];
+  const noEmail: number[] = [];
+  for (let position = 0; position < users.length; position++) {
+    const user = users[position]!;
+    if (user.lastActive === null) inactive.push(position);
+    else {
+      lastActive[position] = user.lastActive;
+      active.push(position);
+    }
+    (user.email === null ? noEmail : withEmail).push(position);
+    if (position % STEP === STEP - 1) yield;
+  }
+  // Ids are distinct: two positions' ids are equal only when the positions are.
+  const idAscending = (p: number, q: number) => (p === q ? 0 : ids[p]! < ids[q]! ? -1 : 1);
+  const idDescending = (p: number, q: number) => idAscending(q, p);
+  const byActivity = Int32Array.from([
+    ...(yield* sortedInSteps(active, (p, q) => lastActive[q]! - lastActive[p]! || idDescending(p, q))),
+    ...(yield* sortedInSteps(inactive, idDescending)),
+  ]);
+  const byEmailPositions = Int32Array.from([
+    ...(yield* sortedInSteps(withEmail, (p, q) => {
+      const a = emails[p]!;
+      const b = emails[q]!;
+      return a === b ? idAscending(p, q) : a < b ? -1 : 1;
+    })),
+    ...(yield* sortedInSteps(noEmail, idAscending)),
+  ]);
+  const everyone: BasePool = {
+    size: users.length,
+    joined: undefined,
+    byActivity,
+    active: active.length,
+    byEmail: byEmailPositions,
+    withEmail: withEmail.length,
+  };
+
+  // Each group's members in the other orders: the order's positions, walked once, dealt out to the groups.
+  const dealt = (order: Int32Array, present: number) => {
+    const lists = new Map<string, { positions: number[]; present: number }>();
+    return (function* () {
+      for (let i = 0; i < order.length; i++) {
+        const position = order[i]!;
+        for (const group of groupsAt[position]!) {
+          let list = lists.get(group);
+          if (!list) lists.set(group, (list = { positions: [], present: 0 }));
+          list.positions.push(position);
+          if (i < present) list.present++;
+        }
+        if (i % STEP === STEP - 1) yield;
+      }
+      return lists;
+    })();
+  };
+  const activityOf = yield* dealt(byActivity, everyone.active);
+  const emailOf = yield* dealt(byEmailPositions, everyone.withEmail);
+  const groups = new Map<string, BasePool>();
+  for (const [group, joined] of members) {
+    if (joined.length === users.length) {
+      groups.set(group, everyone);
+      continue;
+    }
+    const activity = activityOf.get(group)!;
+    const email = emailOf.get(group)!;
+    groups.set(group, {
+      size: joined.length,
+      joined: Int32Array.from(joined),
+      byActivity: Int32Array.from(activity.positions),
+      active: activity.present,
+      byEmail: Int32Array.from(email.positions),
+      withEmail: email.present,
+    });
+  }
+  return BaseIndex.fromParts(Object.freeze(users), byKey, byEmail, everyone, groups);
 }
 
-/** Listing order, sorted run by run and merged, yielding between steps. */
-function* sortedInSteps(users: User[]): Generator<void, User[]> {
-  let runs: User[][] = [];
-  for (let start = 0; start < users.length; start += STEP) {
-    runs.push(users.slice(start, start + STEP).sort(compareNewestFirst));
+/** Sorted in runs of STEP, then merged, yielding between steps. */
+function* sortedInSteps<T>(items: T[], compare: (a: T, b: T) => number): Generator<void, T[]> {
+  let runs: T[][] = [];
+  for (let start = 0; start < items.length; start += STEP) {
+    runs.push(items.slice(start, start + STEP).sort(compare));
     yield;
   }
   while (runs.length > 1) {
-    const merged: User[][] = [];
+    const merged: T[][] = [];
     for (let i = 0; i < runs.length; i += 2) {
       const left = runs[i]!;
       const right = runs[i + 1];
@@ -172,11 +281,11 @@ function* sortedInSteps(users: User[]): Generator<void, User[]> {
         merged.push(left);
         continue;
       }
-      const out = new Array<User>(left.length + right.length);
+      const out = new Array<T>(left.length + right.length);
       let l = 0;
       let r = 0;
       for (let o = 0; o < out.length; o++) {
-        out[o] = r >= right.length || (l < left.length && compareNewestFirst(left[l]!, right[r]!) <= 0) ? left[l++]! : right[r++]!;
+        out[o] = r >= right.length || (l < left.length && compare(left[l]!, right[r]!) <= 0) ? left[l++]! : right[r++]!;
         if (o % (STEP * 4) === STEP * 4 - 1) yield;
       }
       merged.push(out);

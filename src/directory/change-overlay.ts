@@ -8,9 +8,14 @@
  */
 import { BaseIndex, groupsOf } from './base-index.ts';
 import { BTree } from './btree.ts';
-import { compareNewestFirst, compareStrings, normalizeEmail, userKeys, type User, type UserOrderKey } from './user.ts';
+import { SEGMENT_ORDER, SEGMENTS, segmentsOf, type SegmentName, type UserPosition } from './user-order.ts';
+import { compareNewestFirst, compareStrings, normalizeEmail, userKeys, type User } from './user.ts';
 
-type Ordered = BTree<UserOrderKey, User>;
+/** Users sorted in one segment's order (user-order.ts), each its own key. */
+export type SegmentTree = BTree<UserPosition, User>;
+
+/** Some of the overlay's users (all of them, or a group's members), in each segment's order. */
+export type OverlayPool = Readonly<Record<SegmentName, SegmentTree>>;
 
 export interface OverlayParts {
   /** SuperTokens id → the user now, or null: removed. Every base user listed here is shadowed. */
@@ -19,27 +24,39 @@ export interface OverlayParts {
   readonly byKey: BTree<string, User | null>;
   /** Normalised email → its holders now, oldest first (possibly none). */
   readonly byEmail: BTree<string, readonly User[]>;
-  /** The overlay's users, in listing order. */
-  readonly ordered: Ordered;
-  /** Group → the overlay's members, in listing order. */
-  readonly groups: ReadonlyMap<string, Ordered>;
+  /** The overlay's users. */
+  readonly everyone: OverlayPool;
+  /** Group → the overlay's members. */
+  readonly groups: ReadonlyMap<string, OverlayPool>;
   /** Group → how many of the base's members are shadowed (changed or removed). */
   readonly shadowedInGroup: ReadonlyMap<string, number>;
   /** How many base users are shadowed. */
   readonly shadowed: number;
 }
 
+function emptyPool(): OverlayPool {
+  return Object.fromEntries(SEGMENTS.map((segment) => [segment, new BTree<UserPosition, User>(undefined, SEGMENT_ORDER[segment])])) as Record<
+    SegmentName,
+    SegmentTree
+  >;
+}
+
+function clonePool(pool: OverlayPool): OverlayPool {
+  return Object.fromEntries(SEGMENTS.map((segment) => [segment, pool[segment].clone()])) as Record<SegmentName, SegmentTree>;
+}
+
 export class ChangeOverlay {
   private constructor(readonly parts: OverlayParts) {
-    const { users, byKey, byEmail, ordered, groups } = parts;
-    for (const tree of [users, byKey, byEmail, ordered, ...groups.values()]) tree.freeze();
+    const { users, byKey, byEmail, everyone, groups } = parts;
+    for (const tree of [users, byKey, byEmail]) tree.freeze();
+    for (const pool of [everyone, ...groups.values()]) for (const segment of SEGMENTS) pool[segment].freeze();
   }
 
   static readonly EMPTY = new ChangeOverlay({
     users: new BTree<string, User | null>(undefined, compareStrings),
     byKey: new BTree<string, User | null>(undefined, compareStrings),
     byEmail: new BTree<string, readonly User[]>(undefined, compareStrings),
-    ordered: new BTree<UserOrderKey, User>(undefined, compareNewestFirst),
+    everyone: emptyPool(),
     groups: new Map(),
     shadowedInGroup: new Map(),
     shadowed: 0,
@@ -74,8 +91,10 @@ class MutableOverlay {
   private readonly users: BTree<string, User | null>;
   private readonly byKey: BTree<string, User | null>;
   private readonly byEmail: BTree<string, readonly User[]>;
-  private readonly ordered: Ordered;
-  private readonly groups: Map<string, Ordered>;
+  private readonly everyone: OverlayPool;
+  private readonly groups: Map<string, OverlayPool>;
+  /** The groups whose pools this change set has cloned (written freely from then on). */
+  private readonly cloned = new Set<string>();
   private readonly shadowedInGroup: Map<string, number>;
   private shadowed: number;
 
@@ -87,15 +106,15 @@ class MutableOverlay {
     this.users = from.users.clone();
     this.byKey = from.byKey.clone();
     this.byEmail = from.byEmail.clone();
-    this.ordered = from.ordered.clone();
+    this.everyone = clonePool(from.everyone);
     this.groups = new Map(from.groups);
     this.shadowedInGroup = new Map(from.shadowedInGroup);
     this.shadowed = from.shadowed;
   }
 
   parts(): OverlayParts {
-    const { users, byKey, byEmail, ordered, groups, shadowedInGroup, shadowed } = this;
-    return { users, byKey, byEmail, ordered, groups, shadowedInGroup, shadowed };
+    const { users, byKey, byEmail, everyone, groups, shadowedInGroup, shadowed } = this;
+    return { users, byKey, byEmail, everyone, groups, shadowedInGroup, shadowed };
   }
 
   private ownUser(id: string): User | undefined {
@@ -124,11 +143,12 @@ class MutableOverlay {
       for (const group of groupsOf(baseUser)) this.shadowedInGroup.set(group, (this.shadowedInGroup.get(group) ?? 0) + 1);
     }
     if (old !== baseUser) {
-      // The user came from this overlay: take it out of the overlay's order and groups.
-      this.ordered.delete(orderKey(old));
+      // The user came from this overlay: take it out of the overlay's pools.
+      const segments = segmentsOf(old);
+      for (const segment of segments) this.everyone[segment].delete(old);
       for (const group of groupsOf(old)) {
-        const tree = this.writableGroup(group);
-        tree.delete(orderKey(old));
+        const pool = this.writableGroup(group);
+        for (const segment of segments) pool[segment].delete(old);
       }
     }
     for (const key of userKeys(old)) if (this.userNamedBy(key) === old) this.byKey.set(key, null);
@@ -150,22 +170,25 @@ class MutableOverlay {
       if (!ownedByOther) this.byKey.set(key, user);
     }
     for (const email of emailsOf(user)) this.byEmail.set(email, insertOldestFirst(this.holdersOf(email), user));
-    this.ordered.set(orderKey(user), user);
-    for (const group of groupsOf(user)) this.writableGroup(group).set(orderKey(user), user);
+    const segments = segmentsOf(user);
+    for (const segment of segments) this.everyone[segment].set(user, user);
+    for (const group of groupsOf(user)) {
+      const pool = this.writableGroup(group);
+      for (const segment of segments) pool[segment].set(user, user);
+    }
   }
 
-  /** The group's tree, writable in this change set (a frozen overlay's is cloned once). */
-  private writableGroup(group: string): Ordered {
-    let tree = this.groups.get(group);
-    if (!tree) tree = new BTree<UserOrderKey, User>(undefined, compareNewestFirst);
-    else if (tree.isFrozen) tree = tree.clone();
-    else return tree;
-    this.groups.set(group, tree);
-    return tree;
+  /** The group's pool, writable in this change set (a frozen overlay's is cloned once). */
+  private writableGroup(group: string): OverlayPool {
+    let pool = this.groups.get(group);
+    if (this.cloned.has(group)) return pool!;
+    pool = pool ? clonePool(pool) : emptyPool();
+    this.cloned.add(group);
+    this.groups.set(group, pool);
+    return pool;
   }
 }
 
-const orderKey = (user: User): UserOrderKey => ({ timeJoined: user.timeJoined, id: user.id });
 const emailsOf = (user: User) => new Set(user.emails.map(normalizeEmail));
 
 function insertOldestFirst(holders: readonly User[], user: User): User[] {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LoginMethod, TenantPermissions, TenantRoles, ThirdPartyIdentity, User } from './user.ts';
-import { compareStrings, distinctSorted, OWN_KEYS_ONLY } from './user.ts';
+import { compareStrings, distinctSorted, OWN_KEYS_ONLY, RECIPE_IDS } from './user.ts';
 
 /** What a user's roles grant; one object for every user with the same roles in the same tenants. */
 export interface RoleGrants {
@@ -26,10 +26,12 @@ export const NO_GRANTS: RoleGrants = Object.freeze({
 });
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_IDENTITIES: readonly ThirdPartyIdentity[] = Object.freeze([]);
 const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Recipes a single-method user names by number (in its flag bits); any other keeps its method whole. */
 const RECIPES = ['emailpassword', 'thirdparty', 'passwordless', 'webauthn'] as const;
+const ONLY_RECIPE = RECIPES.map((recipe) => Object.freeze([recipe]));
 const PRIMARY = 1;
 const VERIFIED = 2;
 /** The single method's recipe, as 1 + its index in RECIPES, in the bits from here on. */
@@ -117,6 +119,12 @@ export class DirectoryUser implements User {
     return this.#bits >>> RECIPE_SHIFT !== 0;
   }
 
+  /** A single-method user's recipe, without building its login method (see recipeIdsOf). */
+  get [RECIPE_IDS](): readonly string[] | undefined {
+    const recipe = this.#bits >>> RECIPE_SHIFT;
+    return recipe === 0 ? undefined : ONLY_RECIPE[recipe - 1];
+  }
+
   get isPrimaryUser(): boolean {
     return (this.#bits & PRIMARY) !== 0;
   }
@@ -155,7 +163,7 @@ export class DirectoryUser implements User {
   get thirdParty(): readonly ThirdPartyIdentity[] {
     if (this.#bits >>> RECIPE_SHIFT !== 0) {
       const identity = this.#thirdParty();
-      return identity === null ? [] : [identity];
+      return identity === null ? NO_IDENTITIES : [identity];
     }
     return distinctThirdParty(this.#extra as readonly LoginMethod[]);
   }

@@ -35,7 +35,8 @@ export interface Loaders {
   usersByEmail(email: string): MaybePromise<readonly User[]>;
   /** The user holding an email in a tenant: the primary one, else the oldest (see `chooseUserByEmail`). */
   userByEmail(email: string, tenantId: string): MaybePromise<User | null>;
-  listUsers(query: UserPageQuery): UserPage;
+  /** A page; later (a promise) when the snapshot must first pass over many users, which it does in steps. */
+  listUsers(query: UserPageQuery): MaybePromise<UserPage>;
   readonly stats: LookupStats;
 }
 
@@ -157,7 +158,10 @@ export function createLoaders(directory: UserDirectory, fetchMissing: MissingUse
     usersByIds,
     usersByEmail,
     userByEmail: (email, tenantId) => whenReady(usersByEmail(email), (holders) => chooseUserByEmail(holders, email, tenantId)),
-    listUsers: (query) => snapshot.listUsers(query),
+    listUsers: (query) => {
+      const preparing = snapshot.prepare(query);
+      return preparing ? preparing.then(() => snapshot.listUsers(query)) : snapshot.listUsers(query);
+    },
     stats,
   };
 }

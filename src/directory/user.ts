@@ -101,6 +101,17 @@ export function userKeys(user: User): readonly string[] {
   return [...keys];
 }
 
+/** Implemented by users that know their recipes without building their login methods (directory-user.ts). */
+export const RECIPE_IDS = Symbol('recipe ids');
+
+/** The recipes of the user's login methods, distinct and sorted. */
+export function recipeIdsOf(user: User): readonly string[] {
+  const known = (user as { [RECIPE_IDS]?: readonly string[] | undefined })[RECIPE_IDS];
+  if (known !== undefined) return known;
+  const methods = user.loginMethods;
+  return methods.length === 1 ? [methods[0]!.recipeId] : distinctSorted(methods.map((method) => method.recipeId));
+}
+
 /** The position of a user in the directory's order: newest first, id (descending) breaks ties. */
 export interface UserOrderKey {
   readonly timeJoined: number;

@@ -101,7 +101,9 @@ export function openApiDocument(operations: RestOperations): Schema {
   /** A field's argument as a query parameter: lists repeat the parameter, input objects are JSON. */
   const parameter = (arg: GraphQLArgument): Schema => {
     const named = getNamedType(arg.type);
-    const schema = { ...input(arg.type), ...(arg.defaultValue !== undefined ? { default: arg.defaultValue } : {}) };
+    const base = input(arg.type);
+    // Beside a $ref, OpenAPI 3.0 ignores everything: a default goes beside a wrapper.
+    const schema = arg.defaultValue === undefined ? base : { ...('$ref' in base ? { allOf: [base] } : base), default: arg.defaultValue };
     const asJson = isInputObjectType(named) || (isScalarType(named) && named.name === 'JSON');
     return {
       name: arg.name,

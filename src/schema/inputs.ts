@@ -7,7 +7,7 @@
  * test/unit/inputs.test.ts states each rule as a property and checks it on generated strings.
  */
 import { z } from 'zod';
-import { decodeCursor } from './cursor.ts';
+import { decodeCursor, type Cursor } from './cursor.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -59,16 +59,99 @@ export const name = (what: string) =>
     .regex(/^[^\u0000]*$/, `${what} must not contain NUL`)
     .refine(isWellFormed, `${what} must be well-formed Unicode (no lone surrogates)`);
 
-export const pageSize = z
-  .number()
-  .int()
-  .min(0, 'first must be at least 0')
-  .max(MAX_PAGE_SIZE, `first must be at most ${MAX_PAGE_SIZE}`);
+/** A page size: `first` or `last`. */
+export const pageSize = (what: 'first' | 'last') =>
+  z
+    .number()
+    .int()
+    .min(0, `${what} must be at least 0`)
+    .max(MAX_PAGE_SIZE, `${what} must be at most ${MAX_PAGE_SIZE}`);
 
-export const cursor = z
+/** A cursor this service issued (`after` or `before`), as the order and place it names. */
+export const cursor = (what: 'after' | 'before') =>
+  z
+    .string()
+    .refine((value) => decodeCursor(value) !== null, `${what} is not a cursor issued by this service`)
+    .transform((value) => decodeCursor(value)!);
+
+/** users(search:): what a person types into a search box, trimmed; matched case-insensitively. */
+export const search = z
   .string()
-  .refine((value) => decodeCursor(value) !== null, 'after is not a cursor issued by this service')
-  .transform((value) => decodeCursor(value)!);
+  .trim()
+  .min(1, 'search must not be empty')
+  .max(256, 'search must be at most 256 characters')
+  .regex(CONTROL_CHARACTERS, 'search must not contain control characters')
+  .refine(isWellFormed, 'search must be well-formed Unicode (no lone surrogates)');
+
+export const MAX_METADATA_CONDITIONS = 20;
+export const MAX_METADATA_PATH = 32;
+/** How deeply an `equals` value may nest: comparing it recurses once a level. */
+export const MAX_METADATA_VALUE_DEPTH = 32;
+
+const metadataKey = z
+  .string()
+  .max(255, 'a metadata path key must be at most 255 characters')
+  .refine(isWellFormed, 'a metadata path key must be well-formed Unicode (no lone surrogates)');
+
+/** JSON no deeper than `limit` (a scalar is 0 deep); stops looking past the limit. */
+function depthAtMost(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (limit === 0) return false;
+  return Object.values(value).every((inner) => depthAtMost(inner, limit - 1));
+}
+
+/** users(metadata:): each `{ path, equals }` or `{ path, exists }`, exactly one of the two. */
+export const metadataConditions = z
+  .array(
+    z
+      .object({
+        path: z
+          .array(metadataKey)
+          .min(1, 'a metadata path names at least one key')
+          .max(MAX_METADATA_PATH, `a metadata path has at most ${MAX_METADATA_PATH} keys`),
+        equals: z.unknown().optional(),
+        exists: z.boolean().nullish(),
+      })
+      .superRefine((condition, context) => {
+        const given = ('equals' in condition ? 1 : 0) + (condition.exists != null ? 1 : 0);
+        if (given !== 1) context.addIssue({ code: 'custom', message: 'a metadata condition takes exactly one of equals and exists' });
+        if (!depthAtMost(condition.equals, MAX_METADATA_VALUE_DEPTH)) {
+          context.addIssue({ code: 'custom', message: `metadata equals may nest at most ${MAX_METADATA_VALUE_DEPTH} levels` });
+        }
+      })
+      .transform((condition) =>
+        condition.exists != null ? { path: condition.path, exists: condition.exists } : { path: condition.path, equals: condition.equals },
+      ),
+  )
+  .max(MAX_METADATA_CONDITIONS, `metadata: at most ${MAX_METADATA_CONDITIONS} conditions`);
+
+/**
+ * The users field's arguments together, after each has passed its own rule: one direction of
+ * paging at a time, and cursors made for the order asked for (a cursor marks a place in one order).
+ */
+export const usersArguments = z
+  .looseObject({
+    first: z.number().nullish(),
+    last: z.number().nullish(),
+    orderBy: z.string().nullish(),
+    after: z.custom<Cursor>().nullish(),
+    before: z.custom<Cursor>().nullish(),
+  })
+  .superRefine((args, context) => {
+    if (args.first != null && args.last != null) {
+      context.addIssue({ code: 'custom', path: ['last'], message: 'first and last cannot be given together: first pages forwards, last backwards' });
+    }
+    for (const what of ['after', 'before'] as const) {
+      const given = args[what];
+      if (given != null && given.order !== (args.orderBy ?? 'JOINED_DESC')) {
+        context.addIssue({
+          code: 'custom',
+          path: [what],
+          message: `${what} is a cursor for orderBy: ${given.order}, not ${args.orderBy ?? 'JOINED_DESC'}: a cursor marks a place in the order it came from`,
+        });
+      }
+    }
+  });
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const DATE_TIME_MESSAGE = 'DateTime must be an ISO-8601 UTC string, e.g. "2024-01-15T09:30:00.000Z"';

@@ -1,4 +1,4 @@
-/** DateTime (ISO-8601 UTC with milliseconds) and JSONObject (metadata: always an object). */
+/** DateTime (ISO-8601 UTC with milliseconds), JSONObject (metadata: always an object) and JSON (a value to compare metadata with). */
 import { Kind, valueFromASTUntyped } from 'graphql';
 import { builder } from './builder.ts';
 import { BadUserInputError } from './errors.ts';
@@ -31,4 +31,12 @@ builder.scalarType('JSONObject', {
   serialize: (value) => value,
   parseValue: parseJsonObject,
   parseLiteral: (ast, variables) => parseJsonObject(ast.kind === Kind.OBJECT ? valueFromASTUntyped(ast, variables) : null),
+});
+
+// Any JSON value: what a metadata condition compares a value with (a string, a number, an object…).
+builder.scalarType('JSON', {
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

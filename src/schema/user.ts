@@ -1,11 +1,29 @@
 /** The User type and the queries that return users. */
 import { USERS_READ } from '../auth/permissions.ts';
+import { whenReady, type MaybePromise } from '../maybe-promise.ts';
+import type { MetadataCondition } from '../directory/user-filter.ts';
+import { DEFAULT_ORDER, type UserOrder } from '../directory/user-order.ts';
 import type { LoginMethod, TenantRoles, ThirdPartyIdentity, User } from '../directory/user.ts';
 import type { UserPage } from '../directory/user-snapshot.ts';
 import { builder } from './builder.ts';
 import { cost } from './cost.ts';
 import { encodeCursor } from './cursor.ts';
-import { cursor, DEFAULT_PAGE_SIZE, email, MAX_PAGE_SIZE, MAX_USERS_BY_IDS, name, pageSize, tenantId, userId, userIds } from './inputs.ts';
+import {
+  cursor,
+  DEFAULT_PAGE_SIZE,
+  email,
+  MAX_METADATA_CONDITIONS,
+  MAX_PAGE_SIZE,
+  MAX_USERS_BY_IDS,
+  metadataConditions,
+  name,
+  pageSize,
+  search,
+  tenantId,
+  userId,
+  userIds,
+  usersArguments,
+} from './inputs.ts';
 import { needsPermission, needsPermissionOrSelf, personal, userNeedsPermissionOrSelf } from './rules.ts';
 
 const ThirdPartyIdentityType = builder.objectRef<ThirdPartyIdentity>('ThirdPartyIdentity').implement({
@@ -100,28 +118,54 @@ export const UserType = builder.objectRef<User>('User').implement({
   }),
 });
 
-const PageInfoType = builder.objectRef<UserPage>('PageInfo').implement({
+/** A page, with the order it was listed in: its cursors are places in that order. */
+interface OrderedPage extends UserPage {
+  readonly order: UserOrder;
+}
+
+const PageInfoType = builder.objectRef<OrderedPage>('PageInfo').implement({
   fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    hasPreviousPage: t.exposeBoolean('hasPreviousPage'),
-    startCursor: t.string({ nullable: true, resolve: (page) => cursorOf(page.users[0]) }),
-    endCursor: t.string({ nullable: true, resolve: (page) => cursorOf(page.users.at(-1)) }),
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'A matching user comes after this page (after `after`, for an empty page).' }),
+    hasPreviousPage: t.exposeBoolean('hasPreviousPage', { description: 'A matching user comes before this page (before `before`, for an empty page).' }),
+    startCursor: t.string({ nullable: true, resolve: (page) => cursorOf(page.order, page.users[0]) }),
+    endCursor: t.string({ nullable: true, resolve: (page) => cursorOf(page.order, page.users.at(-1)) }),
   }),
 });
 
-const UserEdgeType = builder.objectRef<User>('UserEdge').implement({
+const UserEdgeType = builder.objectRef<{ readonly user: User; readonly order: UserOrder }>('UserEdge').implement({
   fields: (t) => ({
-    cursor: t.string({ resolve: (user) => encodeCursor(user) }),
-    node: t.field({ type: UserType, resolve: (user) => user }),
+    cursor: t.string({ resolve: ({ user, order }) => encodeCursor(order, user) }),
+    node: t.field({ type: UserType, resolve: ({ user }) => user }),
   }),
 });
 
-const UserConnectionType = builder.objectRef<UserPage>('UserConnection').implement({
+const UserConnectionType = builder.objectRef<OrderedPage>('UserConnection').implement({
   fields: (t) => ({
-    edges: t.field({ type: [UserEdgeType], resolve: (page) => page.users }),
+    edges: t.field({ type: [UserEdgeType], resolve: (page) => page.users.map((user) => ({ user, order: page.order })) }),
     nodes: t.field({ type: [UserType], resolve: (page) => page.users }),
     pageInfo: t.field({ type: PageInfoType, resolve: (page) => page }),
-    totalCount: t.exposeInt('totalCount', { description: 'Users matching the filter, over all pages.' }),
+    totalCount: t.exposeInt('totalCount', { description: 'Users matching the filters, over all pages.' }),
+  }),
+});
+
+const UserOrderType = builder.enumType('UserOrder', {
+  description: 'How users are listed. Each is a total order: the id (in the same direction) breaks ties. Users never active, or without an email, come last both ways.',
+  values: {
+    JOINED_DESC: { description: 'Newest first (timeJoined, then id, descending): the default.' },
+    JOINED_ASC: { description: 'Oldest first.' },
+    LAST_ACTIVE_DESC: { description: 'Most recently active first; users never active last.' },
+    LAST_ACTIVE_ASC: { description: 'Least recently active first; users never active last.' },
+    EMAIL_ASC: { description: 'By email (User.email, by UTF-16 code unit); users without an email last.' },
+    EMAIL_DESC: { description: 'By email, descending; users without an email last.' },
+  } satisfies Record<UserOrder, unknown>,
+});
+
+const MetadataConditionType = builder.inputType('MetadataCondition', {
+  description: "A condition on the user's metadata object, at a path of keys: give exactly one of equals and exists.",
+  fields: (t) => ({
+    path: t.stringList({ required: true, description: 'Keys of nested objects, outermost first: ["address", "city"].' }),
+    equals: t.field({ type: 'JSON', description: 'The value there equals this JSON value (null included; objects whatever the order of their keys).' }),
+    exists: t.boolean({ description: 'true: the path leads to a value (null included); false: it does not.' }),
   }),
 });
 
@@ -170,25 +214,67 @@ builder.queryFields((t) => ({
 
   users: t.field({
     type: UserConnectionType,
-    description: `Users, newest first (timeJoined, then id, descending). first: at most ${MAX_PAGE_SIZE}.`,
+    description: `Users matching every filter given, in an order (newest first by default), a page at a time: first (${DEFAULT_PAGE_SIZE} when neither is given, at most ${MAX_PAGE_SIZE}) after a cursor, or last before one.`,
     args: {
-      first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE, validate: pageSize.nullish() }),
-      after: t.arg.string().validate(cursor.nullish()),
-      role: t.arg.string({ description: 'Only users holding this role (in tenantId, when given).' }).validate(name('role').nullish()),
-      tenantId: t.arg.string({ description: 'Only users with a login method in this tenant.' }).validate(tenantId.nullish()),
+      first: t.arg.int({ description: `The first users after \`after\`: ${DEFAULT_PAGE_SIZE} when neither first nor last is given.` }).validate(pageSize('first').nullish()),
+      after: t.arg.string({ description: 'A cursor from a page listed in the same order.' }).validate(cursor('after').nullish()),
+      last: t.arg.int({ description: 'The last users before `before`: a page backwards.' }).validate(pageSize('last').nullish()),
+      before: t.arg.string({ description: 'A cursor from a page listed in the same order.' }).validate(cursor('before').nullish()),
+      orderBy: t.arg({ type: UserOrderType, required: true, defaultValue: DEFAULT_ORDER }),
+      search: t
+        .arg.string({
+          description:
+            'Case-insensitive: an email starting with it, or whose domain does; a phone number starting with it (with or without its "+"); a third-party provider, or the user\'s id at one, starting with it; or any of the user\'s ids, exactly.',
+        })
+        .validate(search.nullish()),
+      role: t.arg.string({ description: 'Holders of this role (in tenantId, when given).' }).validate(name('role').nullish()),
+      permission: t.arg.string({ description: 'Holders of this permission through their roles (in tenantId, when given).' }).validate(name('permission').nullish()),
+      tenantId: t.arg.string({ description: 'Users with a login method in this tenant.' }).validate(tenantId.nullish()),
+      recipeId: t.arg
+        .string({ description: 'Users with a login method of this recipe: "emailpassword", "thirdparty", "passwordless" or "webauthn".' })
+        .validate(name('recipeId').nullish()),
+      verified: t.arg.boolean({ description: 'true: every login method of the user is verified (see LoginMethod.verified); false: one is not.' }),
+      isPrimaryUser: t.arg.boolean({ description: 'true: primary users (see User.isPrimaryUser); false: the others.' }),
+      joinedAfter: t.arg({ type: 'DateTime', description: 'Joined strictly after this instant.' }),
+      joinedBefore: t.arg({ type: 'DateTime', description: 'Joined strictly before this instant.' }),
+      activeAfter: t.arg({ type: 'DateTime', description: 'Last active strictly after this instant (never: no).' }),
+      activeBefore: t.arg({ type: 'DateTime', description: 'Last active strictly before this instant (never: no).' }),
+      neverActive: t.arg.boolean({ description: 'true: never active; false: active at least once.' }),
+      metadata: t
+        .arg({ type: [MetadataConditionType], required: { list: false, items: true }, description: `Every condition holds (at most ${MAX_METADATA_CONDITIONS}).` })
+        .validate(metadataConditions.nullish()),
     },
+    validate: usersArguments,
     ...needsPermission(USERS_READ),
-    ...cost({ listSize: { slicingArguments: ['first'], sizedFields: ['edges', 'nodes'], assumedSize: DEFAULT_PAGE_SIZE } }),
-    resolve: (_root, args, { loaders }) =>
-      loaders.listUsers({
-        first: args.first ?? DEFAULT_PAGE_SIZE,
-        after: args.after ?? undefined,
+    ...cost({ listSize: { slicingArguments: ['first', 'last'], sizedFields: ['edges', 'nodes'], assumedSize: DEFAULT_PAGE_SIZE } }),
+    resolve: (_root, args, { loaders }): MaybePromise<OrderedPage> => {
+      const order = args.orderBy;
+      const time = (date: Date | null | undefined) => (date == null ? undefined : date.getTime());
+      const page = loaders.listUsers({
+        orderBy: order,
+        first: args.first ?? undefined,
+        after: args.after?.position,
+        last: args.last ?? undefined,
+        before: args.before?.position,
+        search: args.search ?? undefined,
         role: args.role ?? undefined,
+        permission: args.permission ?? undefined,
         tenantId: args.tenantId ?? undefined,
-      }),
+        recipeId: args.recipeId ?? undefined,
+        verified: args.verified ?? undefined,
+        isPrimaryUser: args.isPrimaryUser ?? undefined,
+        joinedAfter: time(args.joinedAfter),
+        joinedBefore: time(args.joinedBefore),
+        activeAfter: time(args.activeAfter),
+        activeBefore: time(args.activeBefore),
+        neverActive: args.neverActive ?? undefined,
+        metadata: (args.metadata as readonly MetadataCondition[] | null | undefined) ?? undefined,
+      });
+      return whenReady(page, (answer) => ({ ...answer, order }));
+    },
   }),
 }));
 
-function cursorOf(user: User | undefined): string | null {
-  return user ? encodeCursor(user) : null;
+function cursorOf(order: UserOrder, user: User | undefined): string | null {
+  return user ? encodeCursor(order, user) : null;
 }

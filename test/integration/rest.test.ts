@@ -191,10 +191,13 @@ describe('GET /openapi.json', () => {
     const userFields = Object.keys(schema.getQueryType()!.getFields().user!.type.toString() === 'User' ? (schema.getType('User') as any).getFields() : {});
     expect(Object.keys(document.components.schemas.User.properties).sort()).toEqual(userFields.sort());
     expect(document.components.schemas.User.required).not.toContain('email');
-    expect(document.paths['/users'].get.parameters.find((parameter: { name: string }) => parameter.name === 'first').schema).toMatchObject({
-      type: 'integer',
-      default: 50,
-    });
+    const parameter = (name: string) => document.paths['/users'].get.parameters.find((each: { name: string }) => each.name === name);
+    expect(parameter('first').schema).toEqual({ type: 'integer', nullable: true });
+    expect(parameter('orderBy').schema).toEqual({ allOf: [{ $ref: '#/components/schemas/UserOrder' }], default: 'JOINED_DESC' });
+    expect(document.components.schemas.UserOrder.enum).toEqual(['EMAIL_ASC', 'EMAIL_DESC', 'JOINED_ASC', 'JOINED_DESC', 'LAST_ACTIVE_ASC', 'LAST_ACTIVE_DESC']);
+    expect(parameter('metadata').schema).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/MetadataCondition' } });
+    expect(document.components.schemas.MetadataCondition.required).toEqual(['path']);
+    expect(parameter('joinedAfter').schema).toEqual({ type: 'string', format: 'date-time', nullable: true });
   });
 });
 

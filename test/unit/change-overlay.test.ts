@@ -10,6 +10,8 @@ import type { User } from '../../src/directory/user.ts';
 import { createLogger } from '../../src/logger.ts';
 import { seededRandom } from '../../supertokens-standin/random.ts';
 import { domainUser } from '../support/domain.ts';
+import { ORDERS } from '../support/listing-reference.ts';
+import type { UserPageQuery } from '../../src/directory/user-snapshot.ts';
 
 const ROLES = ['admin', 'editor', 'viewer'];
 const TENANTS = ['public', 't1', 't2'];
@@ -21,6 +23,9 @@ function randomUser(random: () => number, n: number): User {
   const id = `u${n}`;
   return domainUser(id, 1_000 + Math.floor(random() * 50) * 10, {
     email: random() < 0.1 ? null : `${pick(['ada', 'bob', 'cy', id])}@example.com`,
+    lastActive: random() < 0.3 ? null : 1_000 + Math.floor(random() * 20) * 10,
+    isPrimaryUser: random() < 0.3,
+    metadata: pick([{}, { plan: 'pro' }, { plan: 'free' }]),
     roles,
     rolesByTenant: roles.length > 0 ? [{ tenantId: tenant, roles }] : [],
     tenantIds: [tenant],
@@ -31,15 +36,23 @@ function randomUser(random: () => number, n: number): User {
 /** Every read the directory offers, as plain data. */
 function reads(snapshot: UserSnapshot, users: readonly User[]) {
   const ids = (list: Iterable<User>) => [...list].map((user) => user.id);
-  const pages = (filter: { role?: string; tenantId?: string }) => {
+  const pages = (filter: Omit<UserPageQuery, 'first' | 'after' | 'last' | 'before'>) => {
     const walked: string[][] = [];
-    let after: { timeJoined: number; id: string } | undefined;
+    let after: User | undefined;
     for (let guard = 0; guard < 100; guard++) {
       const page = snapshot.listUsers({ first: 3, after, ...filter });
       walked.push([...ids(page.users), `next:${page.hasNextPage}`, `previous:${page.hasPreviousPage}`, `total:${page.totalCount}`]);
       const last = page.users.at(-1);
       if (!page.hasNextPage || !last) break;
-      after = { timeJoined: last.timeJoined, id: last.id };
+      after = last;
+    }
+    let before: User | undefined;
+    for (let guard = 0; guard < 100; guard++) {
+      const page = snapshot.listUsers({ last: 4, before, ...filter });
+      walked.push([...ids(page.users), `next:${page.hasNextPage}`, `previous:${page.hasPreviousPage}`, `total:${page.totalCount}`]);
+      const first = page.users[0];
+      if (!page.hasPreviousPage || !first) break;
+      before = first;
     }
     return walked;
   };
@@ -54,6 +67,15 @@ function reads(snapshot: UserSnapshot, users: readonly User[]) {
     byEmail: emails.map((email) => ids(snapshot.getByEmail(email))),
     byId: users.map((user) => snapshot.userNamedBy(user.id)?.version ?? null),
     exported: ids(snapshot.users({ role: 'admin', tenantId: 't1' })),
+    ordered: ORDERS.map((orderBy) => [
+      pages({ orderBy }),
+      pages({ orderBy, role: 'editor' }),
+      pages({ orderBy, tenantId: 't2', neverActive: false }),
+      pages({ orderBy, metadata: [{ path: ['plan'], equals: 'pro' }] }),
+      pages({ orderBy, search: 'ada', isPrimaryUser: false }),
+      pages({ orderBy, permission: 'nothing-granted' }),
+      ids(snapshot.users({ orderBy, activeAfter: 1_050 })),
+    ]),
   };
 }
 

@@ -7,7 +7,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { encodeCursor } from '../../src/schema/cursor.ts';
-import { cursor, dateTime, email, MAX_PAGE_SIZE, name, pageSize, tenantId, userId } from '../../src/schema/inputs.ts';
+import {
+  cursor,
+  dateTime,
+  email,
+  MAX_METADATA_CONDITIONS,
+  MAX_METADATA_PATH,
+  MAX_METADATA_VALUE_DEPTH,
+  MAX_PAGE_SIZE,
+  metadataConditions,
+  name,
+  pageSize,
+  search,
+  tenantId,
+  userId,
+  usersArguments,
+} from '../../src/schema/inputs.ts';
+import { USER_ORDERS } from '../../src/directory/user-order.ts';
 import { hasControlCharacter, hostileString, isPostgresText } from '../support/hostile-strings.ts';
 
 const RUNS = { numRuns: 2_000 };
@@ -20,7 +36,7 @@ function outcome<T>(rule: z.ZodType<T>, input: unknown): T | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-const STRING_RULES = { userId, email, tenantId, role: name('role') } as const;
+const STRING_RULES = { userId, email, tenantId, role: name('role'), search } as const;
 
 describe('every string rule', () => {
   it.each(Object.entries(STRING_RULES))('%s never throws, refuses what is not a string, and accepts only PostgreSQL text', (_name, rule) => {
@@ -148,36 +164,125 @@ describe('role and permission names', () => {
   });
 });
 
-describe('pageSize (first)', () => {
-  it(`accepts the integers 0 to ${MAX_PAGE_SIZE}, and nothing else`, () => {
+describe('pageSize (first, last)', () => {
+  it.each(['first', 'last'] as const)(`%s: accepts the integers 0 to ${MAX_PAGE_SIZE}, and nothing else`, (what) => {
     fc.assert(
       fc.property(fc.oneof(fc.integer(), fc.double(), fc.anything()), (input) => {
         const accepted = typeof input === 'number' && Number.isInteger(input) && input >= 0 && input <= MAX_PAGE_SIZE;
-        expect(outcome(pageSize, input)).toBe(accepted ? input : undefined);
+        expect(outcome(pageSize(what), input)).toBe(accepted ? input : undefined);
       }),
       RUNS,
     );
+    expect(pageSize(what).safeParse(-1).error?.issues[0]?.message).toBe(`${what} must be at least 0`);
   });
 });
 
-describe('cursor (after)', () => {
-  it('accepts every cursor the service issues, as the position it names', () => {
+describe('cursor (after, before)', () => {
+  it('accepts every cursor the service issues, as the order and place it names', () => {
     fc.assert(
-      fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 128 }), (timeJoined, id) => {
-        expect(outcome(cursor, encodeCursor({ timeJoined, id }))).toEqual({ timeJoined, id });
-      }),
+      fc.property(
+        fc.constantFrom(...USER_ORDERS),
+        fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+        fc.option(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 256 })),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 128 }),
+        (order, time, text, id) => {
+          const made = encodeCursor(order, { timeJoined: time, lastActive: time, email: text, id });
+          expect(outcome(cursor('after'), made)).toEqual(outcome(cursor('before'), made));
+          expect(outcome(cursor('after'), made)?.order).toBe(order);
+        },
+      ),
       RUNS,
     );
   });
 
-  it('refuses anything else, without throwing', () => {
+  it('refuses anything else, without throwing, naming the argument', () => {
     fc.assert(
       fc.property(hostileString(60), (input) => {
-        const position = outcome(cursor, input);
-        if (position !== undefined) expect(encodeCursor(position)).toBe(input);
+        const decoded = outcome(cursor('before'), input);
+        if (decoded !== undefined) expect(encodeCursor(decoded.order, decoded.position)).toBe(input);
       }),
       RUNS,
     );
+    expect(cursor('before').safeParse('nope!').error?.issues[0]?.message).toBe('before is not a cursor issued by this service');
+  });
+});
+
+describe('search', () => {
+  const accepts = (trimmed: string) => characters(trimmed) >= 1 && characters(trimmed) <= 256 && !hasControlCharacter(trimmed) && isPostgresText(trimmed);
+
+  it('accepts a trimmed text of 1 to 256 characters without control characters or lone surrogates, as typed (case kept), and only that', () => {
+    fc.assert(
+      fc.property(hostileString(270), (input) => {
+        expect(outcome(search, input)).toBe(accepts(input.trim()) ? input.trim() : undefined);
+      }),
+      RUNS,
+    );
+    expect(outcome(search, '  Ada@Example ')).toBe('Ada@Example');
+  });
+});
+
+describe('metadataConditions', () => {
+  const json = fc.jsonValue({ maxDepth: 4 });
+  const path = fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 4 });
+
+  it('accepts { path, equals } and { path, exists }, keeping which was given (an equals of null included)', () => {
+    fc.assert(
+      fc.property(path, json, fc.boolean(), (keys, value, exists) => {
+        expect(outcome(metadataConditions, [{ path: keys, equals: value }])).toEqual([{ path: keys, equals: value }]);
+        expect(outcome(metadataConditions, [{ path: keys, exists }])).toEqual([{ path: keys, exists }]);
+        expect(outcome(metadataConditions, [{ path: keys, exists: null, equals: value }])).toEqual([{ path: keys, equals: value }]);
+      }),
+      RUNS,
+    );
+    const [nullValue] = outcome(metadataConditions, [{ path: ['plan'], equals: null }])!;
+    expect(nullValue).toHaveProperty('equals', null);
+  });
+
+  it('refuses a condition with neither or both, an empty or too long path, too many conditions, too deep a value', () => {
+    fc.assert(
+      fc.property(path, json, fc.boolean(), (keys, value, exists) => {
+        expect(outcome(metadataConditions, [{ path: keys }])).toBeUndefined();
+        expect(outcome(metadataConditions, [{ path: keys, exists, equals: value }])).toBeUndefined();
+      }),
+      RUNS,
+    );
+    expect(outcome(metadataConditions, [{ path: [], exists: true }])).toBeUndefined();
+    expect(outcome(metadataConditions, [{ path: Array.from({ length: MAX_METADATA_PATH + 1 }, () => 'k'), exists: true }])).toBeUndefined();
+    expect(outcome(metadataConditions, [{ path: ['\ud800'], exists: true }])).toBeUndefined();
+    const many = Array.from({ length: MAX_METADATA_CONDITIONS + 1 }, () => ({ path: ['plan'], exists: true }));
+    expect(outcome(metadataConditions, many)).toBeUndefined();
+    expect(outcome(metadataConditions, many.slice(1))).toHaveLength(MAX_METADATA_CONDITIONS);
+    const nested = (depth: number): unknown => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = [value];
+      return value;
+    };
+    expect(outcome(metadataConditions, [{ path: ['x'], equals: nested(MAX_METADATA_VALUE_DEPTH) }])).toHaveLength(1);
+    expect(outcome(metadataConditions, [{ path: ['x'], equals: nested(MAX_METADATA_VALUE_DEPTH + 1) }])).toBeUndefined();
+    expect(outcome(metadataConditions, [{ path: ['x'], equals: nested(100_000) }])).toBeUndefined(); // refused without recursing that deep
+  });
+});
+
+describe('usersArguments (the users field\'s arguments together)', () => {
+  const decoded = (order: (typeof USER_ORDERS)[number]) => outcome(cursor('after'), encodeCursor(order, { timeJoined: 1, lastActive: 1, email: 'a@b', id: 'x' }))!;
+
+  it('takes cursors made for the order asked for, and refuses others', () => {
+    for (const made of USER_ORDERS) {
+      for (const asked of USER_ORDERS) {
+        for (const where of ['after', 'before'] as const) {
+          const parsed = usersArguments.safeParse({ orderBy: asked, [where]: decoded(made), role: 'admin' });
+          expect(parsed.success, `${where} made for ${made}, asked ${asked}`).toBe(made === asked);
+          if (parsed.success) expect(parsed.data).toMatchObject({ role: 'admin', [where]: decoded(made) }); // every other argument passes through
+          else expect(parsed.error.issues[0]?.message).toBe(`${where} is a cursor for orderBy: ${made}, not ${asked}: a cursor marks a place in the order it came from`);
+        }
+      }
+    }
+  });
+
+  it('refuses first with last, and takes either alone', () => {
+    expect(usersArguments.safeParse({ orderBy: 'JOINED_DESC', first: 1, last: 1 }).success).toBe(false);
+    expect(usersArguments.safeParse({ orderBy: 'JOINED_DESC', first: 1, last: null }).success).toBe(true);
+    expect(usersArguments.safeParse({ orderBy: 'JOINED_DESC', last: 0 }).success).toBe(true);
   });
 });
 

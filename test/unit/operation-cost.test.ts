@@ -141,7 +141,7 @@ const isListOfObjects = (field: GraphQLField<unknown, unknown>) =>
  * Arguments of the kinds that could size an answer but filter it instead (a list of roles to match,
  * say), as `Type.field(argument)`: they are counted at the size the field assumes.
  */
-const NOT_SIZING: ReadonlySet<string> = new Set([]);
+const NOT_SIZING: ReadonlySet<string> = new Set(['Query.users(metadata)']);
 
 /** Arguments that could size an answer: an Int (a page size) or a list (of ids, say). */
 const couldSize = (argument: GraphQLArgument) =>
