@@ -17,9 +17,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { Caller } from '../auth/caller.ts';
 import type { LookupStats } from '../directory/loaders.ts';
+import { bindToRequest } from '../logger.ts';
 import { withLookupStats } from '../plugins/use-lookup-stats.ts';
 import type { RequestContext } from '../schema/context.ts';
 import { DECLINED } from './compiled-query.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
 import type { PreparedOperation, PreparedOperations } from './prepared-operations.ts';
 import { recordOf } from './request-record.ts';
 
@@ -81,52 +83,92 @@ export function createFastLane(options: FastLaneOptions): FastLane {
   const { endpoint, operations, maxBodyBytes, maxBatch, maxCost } = options;
   const stats: FastLaneStats = { answered: 0, compiled: 0, handedOver: 0, passedBy: 0 };
 
-  /** The answers, or undefined when yoga must answer (nothing has been written). */
-  async function answer(body: Buffer, authorization: string | null): Promise<Answered | undefined> {
+  /**
+   * The answers, or undefined when yoga must answer (nothing has been written). Synchronous when
+   * everything is in memory (the caller known, every user held): no promise, no microtask hop.
+   */
+  function answer(body: Buffer, authorization: string | null): MaybePromise<Answered | undefined> {
     const params = paramsOf(body, maxBatch);
     if (!params) return undefined;
+    const batch = Array.isArray(params) ? params : [params];
     const prepared: PreparedOperation[] = [];
     let cost = 0;
-    for (const one of Array.isArray(params) ? params : [params]) {
+    for (const one of batch) {
       const operation = operations.prepare(one.query, one.operationName);
       if (!operation) return undefined;
       prepared.push(operation);
       cost += operation.cost(one.variables);
     }
     if (cost > maxCost) return undefined; // over the cost limit: yoga refuses it
-    let caller: Caller;
+    let identified: MaybePromise<Caller>;
     try {
-      const identified = options.identifyCaller(authorization);
-      caller = identified instanceof Promise ? await identified : identified;
+      identified = options.identifyCaller(authorization);
     } catch {
       return undefined; // refused credentials: yoga answers 401 (and logs it once)
     }
-    const lookups: LookupStats[] = [];
-    const run = (operation: PreparedOperation, { variables }: GraphQLParams) => {
-      const context = options.contextFor(caller);
-      lookups.push(context.loaders.stats);
-      const data = operation.compiled?.(context, variables) ?? DECLINED;
-      if (data !== DECLINED) {
-        stats.compiled += 1;
-        return withLookupStats({ data } as ExecutionResult, context.loaders.stats);
-      }
-      // The same context: what the compiled query looked up (or started fetching) is not looked up again.
-      return options.execute({
-        schema: options.schema,
-        document: operation.document,
-        operationName: operation.operationName,
-        variableValues: variables,
-        contextValue: context,
-      });
-    };
-    if (!Array.isArray(params)) {
-      const result = await run(prepared[0]!, params);
-      return result.errors ? undefined : { text: JSON.stringify(result), operations: prepared, caller, lookups };
+    if (identified instanceof Promise) {
+      return identified.then(
+        (caller) => runAll(caller, prepared, batch, Array.isArray(params)),
+        () => undefined,
+      );
     }
-    const results = await Promise.all(prepared.map((operation, i) => run(operation, params[i]!)));
-    if (results.some((result) => result.errors)) return undefined;
-    return { text: `[${results.map((result) => JSON.stringify(result)).join(',')}]`, operations: prepared, caller, lookups };
+    return runAll(identified, prepared, batch, Array.isArray(params));
   }
+
+  function runAll(caller: Caller, prepared: readonly PreparedOperation[], batch: readonly GraphQLParams[], isBatch: boolean): MaybePromise<Answered | undefined> {
+    const lookups: LookupStats[] = [];
+    const results: Array<MaybePromise<ExecutionResult>> = [];
+    let pending = false;
+    for (let i = 0; i < prepared.length; i++) {
+      const result = run(caller, prepared[i]!, batch[i]!, lookups);
+      pending ||= result instanceof Promise;
+      results.push(result);
+    }
+    const done = (settled: readonly ExecutionResult[]): Answered | undefined => {
+      if (settled.some((result) => result.errors)) return undefined;
+      const text = isBatch ? `[${settled.map((result) => JSON.stringify(result)).join(',')}]` : JSON.stringify(settled[0]);
+      return { text, operations: prepared, caller, lookups };
+    };
+    return pending ? Promise.all(results).then(done) : done(results as ExecutionResult[]);
+  }
+
+  function run(caller: Caller, operation: PreparedOperation, { variables }: GraphQLParams, lookups: LookupStats[]): MaybePromise<ExecutionResult> {
+    const context = options.contextFor(caller);
+    lookups.push(context.loaders.stats);
+    const data = operation.compiled?.(context, variables) ?? DECLINED;
+    if (data !== DECLINED) {
+      stats.compiled += 1;
+      return withLookupStats({ data } as ExecutionResult, context.loaders.stats);
+    }
+    // The same context: what the compiled query looked up (or started fetching) is not looked up again.
+    return options.execute({
+      schema: options.schema,
+      document: operation.document,
+      operationName: operation.operationName,
+      variableValues: variables,
+      contextValue: context,
+    });
+  }
+
+  const handOver = (request: IncomingMessage, response: ServerResponse, body: Buffer, next: NodeListener) => {
+    stats.handedOver += 1;
+    (request as IncomingMessage & { body?: Buffer }).body = body;
+    next(request, response);
+  };
+
+  const send = (request: IncomingMessage, response: ServerResponse, answered: Answered, contentType: string) => {
+    stats.answered += 1;
+    const record = recordOf(request);
+    if (record) {
+      record.lane = 'fast';
+      record.caller = answered.caller.kind;
+      for (const operation of answered.operations) record.operations.push({ name: operation.name, type: 'query' });
+      record.lookups.push(...answered.lookups);
+    }
+    const { text } = answered;
+    response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+  };
 
   const lane = (request: IncomingMessage, response: ServerResponse, next: NodeListener) => {
     const contentType = takesRequest(request, endpoint, maxBodyBytes);
@@ -135,38 +177,28 @@ export function createFastLane(options: FastLaneOptions): FastLane {
       next(request, response);
       return;
     }
-    readBody(request, Number(request.headers['content-length'])).then(
-      async (body) => {
-        if (body === undefined) return; // the client went away
-        let answered: Answered | undefined;
-        try {
-          answered = await answer(body, request.headers.authorization ?? null);
-        } catch (error) {
-          options.onFault(error);
-        }
-        if (answered === undefined) {
-          stats.handedOver += 1;
-          (request as IncomingMessage & { body?: Buffer }).body = body;
-          next(request, response);
-          return;
-        }
-        stats.answered += 1;
-        const record = recordOf(request);
-        if (record) {
-          record.lane = 'fast';
-          record.caller = answered.caller.kind;
-          for (const operation of answered.operations) record.operations.push({ name: operation.name, type: 'query' });
-          record.lookups.push(...answered.lookups);
-        }
-        const { text } = answered;
-        response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-        response.end(text);
-      },
-      (error: unknown) => {
+    readBody(request, Number(request.headers['content-length']), (body) => {
+      let answered: MaybePromise<Answered | undefined>;
+      try {
+        answered = answer(body, request.headers.authorization ?? null);
+      } catch (error) {
         options.onFault(error);
-        if (!response.headersSent) response.destroy();
-      },
-    );
+        answered = undefined;
+      }
+      if (answered instanceof Promise) {
+        answered.then(
+          (settled) => (settled === undefined ? handOver(request, response, body, next) : send(request, response, settled, contentType)),
+          (error: unknown) => {
+            options.onFault(error);
+            handOver(request, response, body, next);
+          },
+        );
+      } else if (answered === undefined) {
+        handOver(request, response, body, next);
+      } else {
+        send(request, response, answered, contentType);
+      }
+    });
   };
   return Object.assign(lane, { stats });
 }
@@ -181,7 +213,19 @@ function takesRequest(request: IncomingMessage, endpoint: string, maxBodyBytes: 
   if (!isJson(headers['content-type'])) return undefined;
   const length = headers['content-length'];
   if (length === undefined || !/^\d+$/.test(length) || Number(length) === 0 || Number(length) > maxBodyBytes) return undefined;
-  return answerContentType(headers.accept);
+  return negotiated(headers.accept);
+}
+
+/** Clients send the same few accept headers over and over: each is negotiated once. */
+const negotiations = new Map<string | undefined, string | undefined>();
+const MAX_NEGOTIATIONS = 64;
+
+function negotiated(accept: string | undefined): string | undefined {
+  const known = negotiations.get(accept);
+  if (known !== undefined || negotiations.has(accept)) return known;
+  const chosen = answerContentType(accept);
+  if (negotiations.size < MAX_NEGOTIATIONS) negotiations.set(accept, chosen);
+  return chosen;
 }
 
 function isJson(contentType: string | undefined): boolean {
@@ -220,19 +264,24 @@ export function answerContentType(accept: string | undefined): string | undefine
   return chosen === undefined ? undefined : `${chosen}; charset=utf-8`;
 }
 
-/** The whole body (its length is known and within the limit); undefined when the client went away. */
-function readBody(request: IncomingMessage, length: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    request.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-    });
-    request.on('end', () => resolve(received === length ? Buffer.concat(chunks, received) : undefined));
-    request.on('error', reject);
-    request.on('close', () => resolve(undefined)); // after 'end' this changes nothing
+/**
+ * Calls `then` with the whole body (its length is known and within the limit), once; never when
+ * the client went away or the stream failed (the response is then closed with the connection).
+ */
+function readBody(request: IncomingMessage, length: number, then: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  // Run in the request's async context (its id on every log line), not the socket's.
+  const whenRead = bindToRequest(then);
+  request.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
   });
+  request.once('end', () => {
+    if (received === length) whenRead(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
+  });
+  // A body cut short (the client went away): nothing to answer, and nobody to answer it to.
+  request.once('error', () => request.destroy());
 }
 
 /** The request's GraphQL parameters (one, or a batch), when they are plainly what yoga accepts. */

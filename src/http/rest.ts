@@ -207,6 +207,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
 /** The request's URL when it is one of the REST surface's; undefined for everything else. */
 function restUrl(request: IncomingMessage): URL | undefined {
   const { method } = request;
+  if (method !== 'GET' && method !== 'POST') return undefined;
   const path = (request.url ?? '').split('?')[0]!;
   const isGet = method === 'GET';
   const ours =
