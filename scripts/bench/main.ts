@@ -34,7 +34,7 @@ import { readBenchOptions } from './options.ts';
 import { say, timed } from './progress.ts';
 import { markdownReport, type BenchResults, type LoadRow, type RestResult, type StartupResult } from './report.ts';
 import { dialectOf, pickSample, REQUEST_KINDS, type ServerName } from './requests.ts';
-import { loggedLoadMs, startServer, type RunningServer } from './servers.ts';
+import { buildUsergraph, loggedLoadMs, startServer, type RunningServer } from './servers.ts';
 import { measureLoad, measureRest, settle } from './windows.ts';
 
 const options = readBenchOptions(process.env);
@@ -67,6 +67,7 @@ let rest: RestResult | null = null;
 const failures: string[] = [];
 
 try {
+  await timed('building usergraph (as npm run build does)', async () => buildUsergraph());
   await withScratchDatabase(options.serverUrl, createLogger('warn'), async (databaseUrl, typed) => {
     const db = typed as unknown as Kysely<any>;
     seedingMs = await seedUsers(db, options.users);

@@ -4,7 +4,7 @@
  * output to a log file beside the results. A preloaded probe (child-probe.mjs) reports
  * process.memoryUsage() after a full GC when asked over IPC.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -13,8 +13,13 @@ import type { ServerName } from './requests.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** How usergraph starts: its CLI's serve, as npm start runs it (from the sources here: no build step between an edit and a bench). */
-export const USERGRAPH_COMMAND: readonly string[] = ['node', '--import', 'tsx', 'src/cli.ts', 'serve'];
+/**
+ * usergraph is run as `npm start` runs it: compiled JavaScript (tsx's on-the-fly transform wraps
+ * functions in helpers that cost several µs per request), from a build of the sources as they are
+ * now, made by `buildUsergraph` into a folder of its own (dist/ is left alone).
+ */
+export const USERGRAPH_BUILD = 'bench-results/.usergraph-build';
+const USERGRAPH_COMMAND = ['node', `${USERGRAPH_BUILD}/src/cli.js`, 'serve'];
 const BARE_COMMAND = ['node', '--import', 'tsx', 'scripts/bench/bare-server.ts'];
 const POSTGRAPHILE_COMMAND = ['node', '--import', 'tsx', 'scripts/bench/postgraphile-server.ts'];
 
@@ -27,6 +32,12 @@ export const APPLICATION_NAMES: Readonly<Record<ServerName, string>> = {
   bare: 'bench-bare',
   postgraphile: 'bench-postgraphile',
 };
+
+/** Compiles the sources into USERGRAPH_BUILD, as `npm run build` does into dist/. */
+export function buildUsergraph(): void {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', USERGRAPH_BUILD], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0) throw new Error(`building usergraph failed (exit ${built.status})`);
+}
 
 export interface ServerSettings {
   readonly databaseUrl: string;
