@@ -93,7 +93,18 @@ function bufferedStdout(): DestinationStream {
       waiting = true;
       stream.write(line);
     },
-    flush: (done?: (error?: Error) => void) => stream.flush(done),
+    // Synchronous when it can be: `logger.flush()` then means the lines are out (the ready line
+    // and the demo key are read by a person, or a script, the moment the port answers).
+    flush(done?: (error?: Error) => void) {
+      waiting = false;
+      try {
+        stream.flushSync();
+      } catch {
+        stream.flush(done); // a write is under way: flushed once it ends
+        return;
+      }
+      done?.();
+    },
   } as DestinationStream;
 }
 

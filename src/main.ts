@@ -130,6 +130,7 @@ function announceReady(logger: Logger, config: Config, port: number, demo: DemoD
     const key = config.auth.adminApiKey === undefined ? demo.adminApiKey : '(ADMIN_API_KEY)';
     logger.info(`embedded demo database; admin key: ${key} (GraphiQL has it in its Headers tab)`);
   }
+  logger.flush(); // not left in the log buffer: someone is waiting for these lines
 }
 
 async function runCleanups(logger: Logger): Promise<void> {
