@@ -9,9 +9,11 @@
  * after the build live beside it (change-overlay.ts).
  *
  * Built in steps, so that a load can yield to requests between them (`buildBaseIndex`); tests and
- * small sets build it at once (`BaseIndex.of`).
+ * small sets build it at once (`BaseIndex.of`). The activity and email orders may be left to
+ * steps that run after the index is in use (`ordersLater`): the first load of a million users is
+ * ready two seconds sooner, and a listing in those orders waits for them (`ordering`).
  */
-import { runInSteps, runNow } from './steps.ts';
+import { runInSteps, runNow, type Steps } from './steps.ts';
 import type { SegmentName } from './user-order.ts';
 import { compareNewestFirst, normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
 
@@ -52,12 +54,24 @@ export interface BasePool {
   readonly size: number;
   /** Listing order (the `joined` segment); undefined: every position in turn (the pool of everyone). */
   readonly joined: Int32Array | undefined;
+  /** The other orders' segments; undefined until the index's `ordering` is done. */
+  readonly orders: PoolOrders | undefined;
+}
+
+export interface PoolOrders {
   /** The `active` segment (the first `active` entries), then the `inactive` one. */
   readonly byActivity: Int32Array;
   readonly active: number;
   /** The `email` segment (the first `withEmail` entries), then the `noEmail` one. */
   readonly byEmail: Int32Array;
   readonly withEmail: number;
+}
+
+/** A pool while its index is built: its orders are set once they are sorted. */
+interface PoolInBuild {
+  readonly size: number;
+  readonly joined: Int32Array | undefined;
+  orders: PoolOrders | undefined;
 }
 
 /** Where a segment of a pool lies: positions `start` to `end` (exclusive) of `positions` (undefined: the positions themselves). */
@@ -68,24 +82,29 @@ export interface SegmentRun {
 }
 
 export function segmentRun(pool: BasePool, segment: SegmentName): SegmentRun {
+  if (segment === 'joined') return { positions: pool.joined, start: 0, end: pool.size };
+  const orders = pool.orders;
+  // Callers wait for the index's `ordering` first (UserSnapshot.prepare): this is a bug, not a state.
+  if (orders === undefined) throw new Error(`the ${segment} segment is read before the base index has sorted it`);
   switch (segment) {
-    case 'joined':
-      return { positions: pool.joined, start: 0, end: pool.size };
     case 'active':
-      return { positions: pool.byActivity, start: 0, end: pool.active };
+      return { positions: orders.byActivity, start: 0, end: orders.active };
     case 'inactive':
-      return { positions: pool.byActivity, start: pool.active, end: pool.size };
+      return { positions: orders.byActivity, start: orders.active, end: pool.size };
     case 'email':
-      return { positions: pool.byEmail, start: 0, end: pool.withEmail };
+      return { positions: orders.byEmail, start: 0, end: orders.withEmail };
     case 'noEmail':
-      return { positions: pool.byEmail, start: pool.withEmail, end: pool.size };
+      return { positions: orders.byEmail, start: orders.withEmail, end: pool.size };
   }
 }
 
 const NO_POSITIONS = new Int32Array(0);
-const EMPTY_POOL: BasePool = { size: 0, joined: undefined, byActivity: NO_POSITIONS, active: 0, byEmail: NO_POSITIONS, withEmail: 0 };
+const EMPTY_POOL: BasePool = { size: 0, joined: undefined, orders: { byActivity: NO_POSITIONS, active: 0, byEmail: NO_POSITIONS, withEmail: 0 } };
 
 export class BaseIndex {
+  /** Until the activity and email orders are sorted (see `ordersLater`): settles when they are. */
+  private pendingOrders: Promise<void> | undefined;
+
   private constructor(
     /** Listing order: newest first, id descending on ties. */
     readonly users: readonly User[],
@@ -103,7 +122,14 @@ export class BaseIndex {
 
   /** Built at once (for small sets and tests). */
   static of(users: Iterable<User>): BaseIndex {
-    return runNow(buildSteps(users));
+    const { index, orderSteps } = runNow(buildSteps(users));
+    runNow(orderSteps);
+    return index;
+  }
+
+  /** While the activity and email orders are being sorted: settles once they are (undefined: they are). */
+  get ordering(): Promise<void> | undefined {
+    return this.pendingOrders;
   }
 
   /** The user whose own SuperTokens id this is. */
@@ -127,11 +153,32 @@ export class BaseIndex {
   ): BaseIndex {
     return new BaseIndex(users, byKey, byEmail, everyone, groups);
   }
+
+  /** Sorts the orders in steps, after the index is returned (see `buildBaseIndex`). */
+  static sortLater(index: BaseIndex, orderSteps: Steps<void>): void {
+    const sorting = runInSteps(orderSteps).finally(() => {
+      index.pendingOrders = undefined;
+    });
+    sorting.catch(() => {}); // a failure reaches whoever waits on `ordering`
+    index.pendingOrders = sorting;
+  }
+}
+
+export interface BuildOptions {
+  /**
+   * Return the index once its ids, emails and groups are in, and sort the activity and email
+   * orders in steps after that (a first load: nothing is served before it, and a listing in those
+   * orders waits on `ordering`). Otherwise (a reload, a compaction) it is returned whole.
+   */
+  readonly ordersLater?: boolean;
 }
 
 /** Built in steps of a few thousand users, yielding to the event loop between them. */
-export function buildBaseIndex(users: Iterable<User>): Promise<BaseIndex> {
-  return runInSteps(buildSteps(users));
+export async function buildBaseIndex(users: Iterable<User>, { ordersLater = false }: BuildOptions = {}): Promise<BaseIndex> {
+  const { index, orderSteps } = await runInSteps(buildSteps(users));
+  if (ordersLater) BaseIndex.sortLater(index, orderSteps);
+  else await runInSteps(orderSteps);
+  return index;
 }
 
 function isUserList(held: User | readonly User[]): held is readonly User[] {
@@ -143,7 +190,7 @@ function isUserList(held: User | readonly User[]): held is readonly User[] {
  * SuperTokens id) wins; orders are sorted in runs that are then merged, so that no step sorts
  * more than STEP items at once.
  */
-function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
+function* buildSteps(input: Iterable<User>): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
   const latest = new Map<string, User>();
   let counted = 0;
   for (const user of input) {
@@ -183,6 +230,18 @@ function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
   }
   for (const held of byEmail.values()) if (Array.isArray(held)) Object.freeze(held);
 
+  const everyone: PoolInBuild = { size: users.length, joined: undefined, orders: undefined };
+  const groups = new Map<string, PoolInBuild>();
+  for (const [group, joined] of members) {
+    groups.set(group, joined.length === users.length ? everyone : { size: joined.length, joined: Int32Array.from(joined), orders: undefined });
+  }
+  members.clear();
+  const index = BaseIndex.fromParts(Object.freeze(users), byKey, byEmail, everyone, groups);
+  return { index, orderSteps: orderSteps(users, groupsAt, everyone, groups) };
+}
+
+/** The activity and email orders of every pool, set on the pools when sorted. */
+function* orderSteps(users: readonly User[], groupsAt: ReadonlyArray<readonly string[]>, everyone: PoolInBuild, groups: ReadonlyMap<string, PoolInBuild>): Steps<void> {
   // The other orders' segments, each sorted on its own from keys read once into flat arrays:
   // comparing them costs far less than comparing users scattered over the heap.
   const ids = users.map((user) => user.id);
@@ -217,14 +276,7 @@ function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
     })),
     ...(yield* sortedInSteps(noEmail, idAscending)),
   ]);
-  const everyone: BasePool = {
-    size: users.length,
-    joined: undefined,
-    byActivity,
-    active: active.length,
-    byEmail: byEmailPositions,
-    withEmail: withEmail.length,
-  };
+  const everyoneOrders: PoolOrders = { byActivity, active: active.length, byEmail: byEmailPositions, withEmail: withEmail.length };
 
   // Each group's members in the other orders: the order's positions, walked once, dealt out to the groups.
   const dealt = (order: Int32Array, present: number) => {
@@ -243,26 +295,20 @@ function* buildSteps(input: Iterable<User>): Generator<void, BaseIndex> {
       return lists;
     })();
   };
-  const activityOf = yield* dealt(byActivity, everyone.active);
-  const emailOf = yield* dealt(byEmailPositions, everyone.withEmail);
-  const groups = new Map<string, BasePool>();
-  for (const [group, joined] of members) {
-    if (joined.length === users.length) {
-      groups.set(group, everyone);
-      continue;
-    }
+  const activityOf = yield* dealt(byActivity, everyoneOrders.active);
+  const emailOf = yield* dealt(byEmailPositions, everyoneOrders.withEmail);
+  everyone.orders = everyoneOrders;
+  for (const [group, pool] of groups) {
+    if (pool === everyone) continue;
     const activity = activityOf.get(group)!;
     const email = emailOf.get(group)!;
-    groups.set(group, {
-      size: joined.length,
-      joined: Int32Array.from(joined),
+    pool.orders = {
       byActivity: Int32Array.from(activity.positions),
       active: activity.present,
       byEmail: Int32Array.from(email.positions),
       withEmail: email.present,
-    });
+    };
   }
-  return BaseIndex.fromParts(Object.freeze(users), byKey, byEmail, everyone, groups);
 }
 
 /** Sorted in runs of STEP, then merged, yielding between steps. */

@@ -153,7 +153,9 @@ export class UserDirectory {
         nextProgress += progressEvery;
       }
     }
-    let snapshot = await UserSnapshot.build(users, new Date());
+    // The first load sorts the activity and email orders after it is served: until then nothing
+    // is. A reload swaps in a whole snapshot, so that no listing waits on a reload's sorting.
+    let snapshot = await UserSnapshot.build(users, new Date(), { ordersLater: !this.loaded });
     users.length = 0;
     for (const changes of this.journal) snapshot = snapshot.withChanges(changes);
     const before = this.current;

@@ -17,12 +17,12 @@
  * until the page is full, never past the last match. `prepare` makes those passes in steps, so
  * that a first listing over a million users does not hold up other requests.
  */
-import { BaseIndex, buildBaseIndex, type BasePool } from './base-index.ts';
+import { BaseIndex, buildBaseIndex, type BasePool, type BuildOptions } from './base-index.ts';
 import { ChangeOverlay, type OverlayPool } from './change-overlay.ts';
 import { FilterMemo, type Scan } from './filter-memo.ts';
 import { runInSteps, runNow } from './steps.ts';
 import { conditionsOf, filterKey, matchesFilter, type UserFilter } from './user-filter.ts';
-import { comparatorOf, DEFAULT_ORDER, type UserOrder, type UserPosition } from './user-order.ts';
+import { comparatorOf, DEFAULT_ORDER, ORDERS, type UserOrder, type UserPosition } from './user-order.ts';
 import { pageOf, type Matches, type UserPage } from './user-pages.ts';
 import { findInPool, scanPool, walkPool, type Pool, type PoolContext } from './user-pools.ts';
 import { normalizeEmail, userKeys, type User } from './user.ts';
@@ -78,9 +78,9 @@ export class UserSnapshot {
     return new UserSnapshot(BaseIndex.of(users), ChangeOverlay.EMPTY, loadedAt, options);
   }
 
-  /** Built in steps that let requests run between them: for full loads and compactions. */
-  static async build(users: Iterable<User>, loadedAt = new Date()): Promise<UserSnapshot> {
-    return new UserSnapshot(await buildBaseIndex(users), ChangeOverlay.EMPTY, loadedAt, {});
+  /** Built in steps that let requests run between them: for full loads and compactions (`ordersLater`: see base-index.ts). */
+  static async build(users: Iterable<User>, loadedAt = new Date(), options: BuildOptions = {}): Promise<UserSnapshot> {
+    return new UserSnapshot(await buildBaseIndex(users, options), ChangeOverlay.EMPTY, loadedAt, {});
   }
 
   get size(): number {
@@ -132,6 +132,7 @@ export class UserSnapshot {
     return this.overlay.parts.byEmail.get(normalized) ?? this.base.holdersOf(normalized);
   }
 
+  /** A page, at once: after `prepare` has settled, or when it had nothing to do. */
   listUsers({ orderBy = DEFAULT_ORDER, first, after, last, before, ...filter }: UserPageQuery): UserPage {
     return pageOf(this.matchesOf(filter, orderBy), { order: orderBy, first, after, last, before });
   }
@@ -141,7 +142,11 @@ export class UserSnapshot {
    * steps that let other requests run between them; undefined when there is none to make. A
    * listing after it answers at once.
    */
-  prepare({ orderBy = DEFAULT_ORDER, first: _first, after: _after, last: _last, before: _before, ...filter }: UserPageQuery): Promise<void> | undefined {
+  prepare(query: UserPageQuery): Promise<void> | undefined {
+    const { orderBy = DEFAULT_ORDER, first: _first, after: _after, last: _last, before: _before, ...filter } = query;
+    // The base may still be sorting this order (a first load): a listing in it waits.
+    const ordering = ORDERS[orderBy].key === 'joined' ? undefined : this.base.ordering;
+    if (ordering) return ordering.then(() => this.prepare(query));
     const { pool, tests } = this.plan(filter);
     if (!pool || tests.length === 0) return undefined;
     const key = filterKey(filter);

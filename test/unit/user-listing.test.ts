@@ -255,6 +255,33 @@ describe('what a snapshot remembers of a filter (its count, its few matches, whe
     await changed.prepare(query);
     expect(page(changed, { ...query, last: 5 })).toEqual(expected(after, query, 'EMAIL_DESC', { last: 5 }));
   });
+
+  it('answers as a whole build when its activity and email orders are sorted after it is in use (a first load)', async () => {
+    const random = seededRandom(9);
+    const users = Array.from({ length: 30_000 }, (_, n) => randomUser(random, n));
+    const whole = UserSnapshot.fromUsers(users, new Date(), { fewMatches: 100 });
+    const early = await UserSnapshot.build(users, new Date(), { ordersLater: true });
+    const changed = early.withChanges({ upserts: [randomUser(random, 30_001)], deletedIds: ['u7'] });
+    const wholeChanged = whole.withChanges({ upserts: [changed.getBySupertokensId('u30001')!], deletedIds: ['u7'] });
+
+    // Listing order needs no sorting: answered at once. The others wait for it, then agree.
+    expect(early.prepare({ first: 5 })).toBeUndefined();
+    expect(page(early, { first: 5 })).toEqual(page(whole, { first: 5 }));
+    const waiting = [
+      { orderBy: 'LAST_ACTIVE_DESC' as const, first: 7 },
+      { orderBy: 'EMAIL_ASC' as const, last: 7, role: 'admin' },
+      { orderBy: 'EMAIL_DESC' as const, first: 7, search: 'example' },
+    ];
+    for (const query of waiting) expect(early.prepare(query)).toBeInstanceOf(Promise);
+    expect(() => early.listUsers(waiting[0]!)).toThrow(/before the base index has sorted it/);
+    for (const query of waiting) {
+      await early.prepare(query);
+      await changed.prepare(query);
+      await wholeChanged.prepare(query);
+      expect(page(early, query)).toEqual(page(whole, query));
+      expect(page(changed, query)).toEqual(page(wholeChanged, query));
+    }
+  });
 });
 
 describe('orders, spelled out', () => {
