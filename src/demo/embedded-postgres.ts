@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
+import { findFreePort } from './free-port.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster folder; created on first start. */
@@ -124,14 +124,3 @@ function reachableByOthers(databaseDir: string, logger: Logger): string {
   }
 }
 
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

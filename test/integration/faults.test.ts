@@ -21,7 +21,7 @@ import { seedSyntheticUsers, syntheticUserKey } from '../../supertokens-standin/
 import { addUserRole, createRole, createSuperTokensTables, setUserMetadata, signUpEmailPassword } from '../../supertokens-standin/writes.ts';
 import { test } from '../support/fixtures.ts';
 import { createOwnPostgres, type OwnPostgres } from '../support/own-postgres.ts';
-import { findFreePort } from '../support/ports.ts';
+import { findFreePort } from '../../src/demo/free-port.ts';
 import { openDatabase } from '../support/postgres-server.ts';
 import { ADMIN_KEY, READER_KEY, errorCodes, expectData, type TestServer } from '../support/server.ts';
 import { sleepUntil } from '../support/wait.ts';

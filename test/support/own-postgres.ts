@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from './ports.ts';
+import { findFreePort } from '../../src/demo/free-port.ts';
 
 const run = promisify(execFile);
 

@@ -1,4 +1,4 @@
-/** A TCP port nothing listens on right now (for servers a test starts itself). */
+/** A TCP port nothing listens on right now: for the embedded PostgreSQL (and servers tests start). */
 import net from 'node:net';
 
 export function findFreePort(): Promise<number> {
