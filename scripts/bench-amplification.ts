@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/bench-amplification.ts [postgres://…/postgres] [service-root]`: how much one
- * request can make the service serialise within its limits (issue 10's amplification). On a
+ * request can make the service serialise within its limits (amplification). On a
  * throwaway database of 10,000 synthetic users, each scenario runs against a fresh service process
  * (`service-root`'s src/cli.ts serve, this checkout by default: point it at an older checkout to compare),
  * and prints the request's size, the bytes answered, the process's peak RSS (VmHWM) over its
@@ -30,7 +30,7 @@ const FULL_USER = `id supertokensUserId isPrimaryUser email emails phoneNumbers 
 const pages = (count: number, selection: string, alias = (i: number) => `p${i}`) =>
   Array.from({ length: count }, (_, i) => `${alias(i)}: users(first: $f) { nodes { ${selection} } }`).join(' ');
 /** Issue 10: twenty aliases of a page whose size is a variable, through a fragment. */
-const ISSUE_10 = { query: `query ($f: Int) { ${pages(20, '...U')} } fragment U on User { ${FULL_USER} }`, variables: { f: 500 } };
+const TWENTY_PAGES = { query: `query ($f: Int) { ${pages(20, '...U')} } fragment U on User { ${FULL_USER} }`, variables: { f: 500 } };
 /** Within a cost of 25,000: 20 pages of 500 with the two fields that weigh most per value. */
 const HEAVY_VALUES = { query: `query ($f: Int) { ${pages(20, 'metadata permissions')} }`, variables: { f: 500 } };
 /**
@@ -51,9 +51,9 @@ interface Scenario {
 }
 
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'issue 10: 20 pages of $f = 500, full users', key: READER_KEY, body: ISSUE_10, concurrent: 1 },
-  { name: 'the same, batched ×10', key: READER_KEY, body: Array.from({ length: 10 }, () => ISSUE_10), concurrent: 1 },
-  { name: 'the batch ×10, three at once', key: READER_KEY, body: Array.from({ length: 10 }, () => ISSUE_10), concurrent: 3 },
+  { name: '20 pages of $f = 500, full users', key: READER_KEY, body: TWENTY_PAGES, concurrent: 1 },
+  { name: 'the same, batched ×10', key: READER_KEY, body: Array.from({ length: 10 }, () => TWENTY_PAGES), concurrent: 1 },
+  { name: 'the batch ×10, three at once', key: READER_KEY, body: Array.from({ length: 10 }, () => TWENTY_PAGES), concurrent: 3 },
   { name: 'heaviest values within the limits', key: READER_KEY, body: HEAVY_VALUES, concurrent: 1 },
   { name: 'heaviest errors within the limits', key: NO_PII_KEY, body: HEAVY_ERRORS, concurrent: 1 },
   { name: 'heaviest errors, three at once', key: NO_PII_KEY, body: HEAVY_ERRORS, concurrent: 3 },

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:drift`: what the drift check costs the database, per check and per hour, on
  * BENCH_USERS synthetic users (default 100,000): the counters it reads every
- * DRIFT_CHECK_INTERVAL_MS, and the full comparison (the whole view, fingerprinted by bucket) it
+ * DRIFT_CHECK_INTERVAL_MS, and the full comparison (every user read as a load reads them, fingerprinted by bucket) it
  * makes only when rows changed behind the triggers, or at most every DRIFT_FULL_CHECK_INTERVAL_MS
  * when rows changed at all. Next to it, what the previous design cost: a fingerprint of the whole
  * view on every check.

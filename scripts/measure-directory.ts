@@ -2,7 +2,7 @@
  * `npm run measure -- [server-url] [users]`: how fast the directory reads SuperTokens' tables.
  *
  * Creates a throwaway database on the server (default: an embedded PostgreSQL),
- * writes `users` synthetic users into core 11's tables (default 20000; see supertokens-bulk.ts),
+ * writes `users` synthetic users into core 11's tables (default 20000; see supertokens-standin/synthetic-users.ts),
  * applies our migrations and ANALYZE, then reports:
  * - the plans of a by-id lookup (100 ids of every kind) and a by-email lookup, with any
  *   sequential scan called out;

@@ -1,4 +1,7 @@
-/** Kysely's picture of what usergraph reads: the view our migrations create. */
+/**
+ * Kysely's picture of `user_full_view`, the view our SQL defines for people and tests (sql/). The
+ * service itself reads a user's parts (usergraph_* views, raw SQL in user-repository.ts).
+ */
 import type { ColumnType } from 'kysely';
 
 /** `pg` returns BIGINT as a string: epoch milliseconds are parsed explicitly when mapped. */

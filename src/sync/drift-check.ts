@@ -7,10 +7,11 @@
  *    every change passed the triggers and was announced. When the statistics moved further, rows
  *    changed behind the triggers' back (a trigger disabled, session_replication_role = replica, a
  *    table without triggers, a statement that failed after writing): a full verification is due.
- * 2. A full verification compares the view's fingerprint with the directory's, in 4096 buckets.
+ * 2. A full verification compares the database's users' fingerprint with the directory's, in
+ *    4096 buckets (the database's side is the load's own set-wise read, fingerprinted here).
  *    It runs when changes went unannounced, and otherwise at most every
  *    DRIFT_FULL_CHECK_INTERVAL_MS and only if something changed (a notice lost on the way: the
- *    insurance). The database evaluates the whole view for it, so one instance at a time computes
+ *    insurance). The database reads every user for it, so one instance at a time computes
  *    it (an advisory lock), and verifications prompted by unannounced changes take at most 1% of
  *    the time.
  *
