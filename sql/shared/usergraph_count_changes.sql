@@ -31,6 +31,7 @@ RETURN array_remove(ARRAY[
   to_regclass('thirdparty_user_to_tenant'),
   to_regclass('passwordless_users'),
   to_regclass('passwordless_user_to_tenant'),
+  to_regclass('webauthn_users'),
   to_regclass('recipe_user_tenants'),
   to_regclass('user_metadata'),
   to_regclass('user_roles'),

@@ -65,6 +65,20 @@ describe('the change counters', () => {
     }
     expect((await probe.changeCounters()).announced - before.announced).toBe(4n);
   });
+
+  it('count the rows of passkey users too (webauthn_users)', async ({ database }) => {
+    const probe = createDriftProbe(database.db, 'public', createUserRepository(database.db, { appId: 'public', batchSize: 500, logger: createLogger('silent') }));
+    const before = await probe.changeCounters();
+    const core = new pg.Client({ connectionString: database.url });
+    await core.connect();
+    try {
+      const { rowCount } = await core.query('UPDATE webauthn_users SET email = email WHERE user_id IN (SELECT user_id FROM webauthn_users ORDER BY user_id LIMIT 2)');
+      expect(rowCount).toBe(2); // the synthetic users include passkey users
+    } finally {
+      await core.end();
+    }
+    expect((await probe.changeCounters()).announced - before.announced).toBe(2n);
+  });
 });
 
 describe('the drift check', () => {
