@@ -158,6 +158,9 @@ const REST_STATUS: Partial<Record<ErrorCode, number>> = {
   [ERRORS.TOO_MANY_DIRECTIVES.code]: 400,
   [ERRORS.FORBIDDEN.code]: 403,
   [ERRORS.RELOAD_FAILED.code]: 503,
+  // A miss the database could not answer: GraphQL answers null with the code; REST has only the status.
+  [ERRORS.DATABASE_TIMEOUT.code]: 503,
+  [ERRORS.DATABASE_UNAVAILABLE.code]: 503,
 };
 
 /** The order in which codes decide the status when several errors refuse an answer. */

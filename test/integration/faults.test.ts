@@ -125,6 +125,10 @@ describe('PostgreSQL restarted under read load', () => {
     // While it is down, a lookup the directory misses says so with a code; hits go on.
     const miss = await query(server, '{ user(id: "not-in-the-directory") { id } }');
     expect(miss.body.errors?.map((error) => error.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
+    // REST has no partial answer to carry the code in: the whole answer is a 503 that names it.
+    const restMiss = await fetch(`${server.url}/users/not-in-the-directory-either`, { headers: { authorization: `Bearer ${READER_KEY}` } });
+    expect(restMiss.status).toBe(503);
+    expect(JSON.stringify(await restMiss.json())).toContain('DATABASE_UNAVAILABLE');
     await cluster.postgres.start();
     const afterRestart = reads;
     await sleepUntil(() => reads > afterRestart + 200);

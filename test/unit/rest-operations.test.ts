@@ -65,5 +65,6 @@ describe('statusOf', () => {
   it("gives a code's REST status: a field's refusal too", () => {
     expect([statusOf('BAD_USER_INPUT'), statusOf('UNAUTHENTICATED'), statusOf('FORBIDDEN'), statusOf('USER_NOT_FOUND')]).toEqual([400, 401, 403, 404]);
     expect([statusOf('RELOAD_FAILED'), statusOf('INTERNAL_SERVER_ERROR'), statusOf(undefined), statusOf('NOT_A_CODE')]).toEqual([503, 500, 500, 500]);
+    expect([statusOf('DATABASE_TIMEOUT'), statusOf('DATABASE_UNAVAILABLE')]).toEqual([503, 503]);
   });
 });
