@@ -76,14 +76,14 @@ export interface User {
   readonly version: string;
 }
 
+/** Implemented by users that know their keys without building their login methods (directory-user.ts). */
+export const OWN_KEYS_ONLY = Symbol('own keys only');
+
 /**
  * Every id that names this user: its id, its SuperTokens id, and the SuperTokens and external ids
  * of each login method. What `user(id)` and change notices may refer to it by. `id` and
  * `supertokensUserId` come first: they are the user's own.
  */
-/** Implemented by users that know their keys without building their login methods (directory-user.ts). */
-export const OWN_KEYS_ONLY = Symbol('own keys only');
-
 export function userKeys(user: User): readonly string[] {
   // A user with one login method, its own, answers to its id and SuperTokens id only.
   if ((user as { [OWN_KEYS_ONLY]?: boolean })[OWN_KEYS_ONLY] === true) {
