@@ -165,13 +165,16 @@ describe('after a SuperTokens upgrade adds WebAuthn (core 10.0 to 10.1)', () => 
     return rows.map((row) => row.name);
   }
 
-  it('the next migration run reads webauthn_users in the view and watches it for changes', async () => {
+  it('the next migration run reads webauthn_users in the view, watches it for changes and counts its rows', async () => {
     expect(await viewDefinition(database.db)).not.toContain('webauthn_users');
     await sql.raw(await readFile(new URL('../../supertokens-standin/ddl/webauthn.sql', import.meta.url), 'utf8')).execute(database.db);
 
     expect(await migrateToLatest(database.db)).toEqual(FILES);
     expect(await viewDefinition(database.db)).toContain('FROM webauthn_users w');
     expect(await webauthnTriggers(database.db)).toEqual([
+      'usergraph_count_delete_webauthn_users',
+      'usergraph_count_insert_webauthn_users',
+      'usergraph_count_update_webauthn_users',
       'usergraph_notify_delete_webauthn_users',
       'usergraph_notify_insert_webauthn_users',
       'usergraph_notify_update_webauthn_users',
