@@ -1,7 +1,8 @@
 /**
  * GET /users.ndjson at volume, over HTTP: 100,000 users read by a slow reader arrive whole and in
  * listing order while the server holds a batch at a time (RSS is sampled during the export and
- * printed), and a reader that goes away halfway stops the server producing.
+ * printed), a change made while the export runs does not reach it (it reads one snapshot), and a
+ * reader that goes away halfway stops the server producing.
  */
 import { request, type IncomingMessage } from 'node:http';
 import v8 from 'node:v8';
@@ -10,6 +11,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect } from 'vitest';
 import { seedSyntheticUsers } from '../../supertokens-standin/synthetic-users.ts';
+import { setUserMetadata } from '../../supertokens-standin/writes.ts';
 import { test } from '../support/fixtures.ts';
 import { USER_FIELDS } from '../support/scenario.ts';
 import { READER_KEY } from '../support/server.ts';
@@ -133,5 +135,36 @@ describe(`GET /users.ndjson over ${USERS.toLocaleString('en')} users`, () => {
     expect(stopped.exported).toBeLessThan(USERS);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(done()).toBe(doneBefore);
+  });
+
+  it('reads one snapshot: a user changed while the export runs comes out as it was when it began', { timeout: 600_000 }, async ({ server, database }) => {
+    // The last user in listing order: exported last, long after the change below.
+    const last = [...server.directory.snapshot.all()].at(-1)!;
+    const before = last.metadata;
+    const response = await openExport(server.url);
+    expect(response.statusCode).toBe(200);
+    response.pause(); // the server waits on the reader from here on
+
+    await setUserMetadata(database.db, last.id, { changedDuringExport: true });
+    await sleepUntil(() => server.directory.snapshot.userNamedBy(last.id)?.metadata.changedDuringExport === true);
+
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => (text += chunk));
+    response.resume();
+    await new Promise((resolve) => response.once('end', resolve));
+    const lines = text.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(USERS);
+    const exported = JSON.parse(lines.at(-1)!) as { id: string; metadata: unknown };
+    expect(exported.id).toBe(last.id);
+    expect(exported.metadata).toEqual(before);
+    // A new export sees the change.
+    const again = await openExport(server.url, '?orderBy=JOINED_ASC'); // the oldest first: that user
+    let head = '';
+    for await (const chunk of again) {
+      head += String(chunk);
+      if (head.includes('\n')) break; // leaving the loop hangs up
+    }
+    expect(JSON.parse(head.split('\n')[0]!)).toMatchObject({ id: last.id, metadata: { changedDuringExport: true } });
   });
 });
