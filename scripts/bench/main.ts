@@ -35,7 +35,7 @@ import { say, timed } from './progress.ts';
 import { markdownReport, type BenchResults, type LoadRow, type RestResult, type StartupResult } from './report.ts';
 import { dialectOf, pickSample, REQUEST_KINDS, type ServerName } from './requests.ts';
 import { buildUsergraph, loggedLoadMs, startServer, type RunningServer } from './servers.ts';
-import { measureLoad, measureRest, settle } from './windows.ts';
+import { measureLoad, measureReadsDuringReloads, measureRest, settle, type ReadsDuringReloads } from './windows.ts';
 
 const options = readBenchOptions(process.env);
 const logPrefix = options.outputFile.replace(/\.json$/, '');
@@ -54,6 +54,7 @@ const startedAt = new Date();
 const loadAverageBefore = os.loadavg();
 const apiKey = randomBytes(24).toString('hex');
 const headers = { authorization: `Bearer ${apiKey}` };
+const adminKey = randomBytes(24).toString('hex');
 const sample = pickSample(options.users);
 
 let seedingMs = 0;
@@ -64,6 +65,7 @@ const startup: Partial<Record<ServerName, StartupResult>> = {};
 let agreement: Agreement[] = [];
 const loads: LoadRow[] = [];
 let rest: RestResult | null = null;
+let duringReloads: ReadsDuringReloads | null = null;
 const failures: string[] = [];
 
 try {
@@ -87,7 +89,7 @@ try {
     const servers: RunningServer[] = [];
     const start = async (name: ServerName, driftCheckIntervalMs: number, logName: string = name) => {
       checkInterrupted();
-      const settings = { databaseUrl, apiKey, driftCheckIntervalMs, logFile: `${logPrefix}.${logName}.log` };
+      const settings = { databaseUrl, apiKey, adminKey, driftCheckIntervalMs, logFile: `${logPrefix}.${logName}.log` };
       const server = await timed(`starting ${name}`, () => startServer(name, settings));
       servers.push(server);
       return server;
@@ -134,6 +136,22 @@ try {
           say(`  ${row.requests} requests in ${row.seconds} s, p50 ${row.p50Ms.toFixed(2)} ms, alone ${row.aloneMs.toFixed(2)} ms`);
         }
       }
+
+      checkInterrupted();
+      say('reads during reloads: user(id) → usergraph, alone, then with reloadUsers back to back');
+      const byId = REQUEST_KINDS.find((kind) => kind.key === 'user')!;
+      const usergraph = loaded[0]!;
+      duringReloads = await measureReadsDuringReloads(
+        usergraph,
+        { url: usergraph.url, bodies: byId.requests(sample).map((r) => r.body.usergraph), headers },
+        options,
+        adminKey,
+      );
+      for (const [label, row] of [['without', duringReloads.quiet], ['during', duringReloads.reloading]] as const) {
+        const failed = row.non2xx + row.errors + row.errorAnswers;
+        if (failed > 0) failures.push(`usergraph, user(id) ${label} reloads: ${failed} requests failed`);
+      }
+      say(`  ${duringReloads.reloads} reloads (median ${Math.round(duringReloads.reloadMs)} ms); p99 ${duringReloads.quiet.p99Ms.toFixed(2)} ms without, ${duringReloads.reloading.p99Ms.toFixed(2)} ms during`);
     } finally {
       for (const server of servers) await server.stop();
       await monitor.end();
@@ -172,6 +190,7 @@ const results: BenchResults = {
   databaseCpuMethod,
   loads,
   rest,
+  duringReloads,
   failures,
 };
 writeFileSync(options.outputFile, `${JSON.stringify(results, null, 2)}\n`);

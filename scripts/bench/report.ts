@@ -2,7 +2,7 @@
 import type { Agreement } from './agreement.ts';
 import type { BenchOptions } from './options.ts';
 import { REQUEST_KINDS, SERVER_NAMES, type KindKey, type ServerName } from './requests.ts';
-import type { MeasuredLoad, MeasuredRest } from './windows.ts';
+import type { MeasuredLoad, MeasuredRest, ReadsDuringReloads } from './windows.ts';
 
 export interface StartupResult {
   readonly command: string;
@@ -45,6 +45,8 @@ export interface BenchResults {
   readonly databaseCpuMethod: string;
   readonly loads: readonly LoadRow[];
   readonly rest: RestResult | null;
+  /** user(id) on usergraph without and during back-to-back reloads; null when not reached. */
+  readonly duringReloads: ReadsDuringReloads | null;
   /** Why the run failed; empty when it did not. */
   readonly failures: readonly string[];
 }
@@ -149,6 +151,24 @@ export function markdownReport(results: BenchResults): string {
       ),
       '',
       'drift checks: started within the window (usergraph /status). Per hour: the window extrapolated.',
+      '',
+    );
+  }
+
+  if (results.duringReloads) {
+    const { quiet, reloading, reloads, reloadMs } = results.duringReloads;
+    const ms = (value: number) => `${value.toFixed(2)} ms`;
+    out.push(`### Reads during reloads (usergraph, user(id), ${options.connections} connections)`, '');
+    out.push(
+      table(
+        ['window', 'reloads', 'req/s', 'p50', 'p99'],
+        [
+          ['without reloads', '0', Math.round(quiet.requestsPerSecond).toLocaleString('en'), ms(quiet.p50Ms), ms(quiet.p99Ms)],
+          ['reloadUsers back to back', `${reloads} (median ${seconds(reloadMs)})`, Math.round(reloading.requestsPerSecond).toLocaleString('en'), ms(reloading.p50Ms), ms(reloading.p99Ms)],
+        ],
+      ),
+      '',
+      `p99 during reloads ÷ without: ${(reloading.p99Ms / quiet.p99Ms).toFixed(2)}×. Each reload reads every user and builds a new snapshot beside the one being read, in steps, then swaps it in.`,
       '',
     );
   }

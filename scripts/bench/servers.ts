@@ -43,6 +43,8 @@ export interface ServerSettings {
   readonly databaseUrl: string;
   /** The bearer key every request carries: a usergraph API key with users:read and users:pii. */
   readonly apiKey: string;
+  /** usergraph's ADMIN_API_KEY: what asks it to reload while reads are measured. */
+  readonly adminKey: string;
   readonly driftCheckIntervalMs: number;
   /** Where the server's output goes. */
   readonly logFile: string;
@@ -72,6 +74,7 @@ export async function startServer(name: ServerName, settings: ServerSettings): P
       PORT: String(port),
       NODE_ENV: 'production',
       API_KEYS: JSON.stringify([{ name: 'bench-reader', scopes: ['users:read', 'users:pii'], key: settings.apiKey }]),
+      ADMIN_API_KEY: settings.adminKey,
       DRIFT_CHECK_INTERVAL_MS: String(settings.driftCheckIntervalMs),
     },
     bare: { DATABASE_URL: databaseUrl, PORT: String(port), BENCH_KEY: settings.apiKey },

@@ -1,11 +1,12 @@
 /**
  * Measured windows: one load on one server, or usergraph left idle, with the server's CPU and its
- * PostgreSQL backends' CPU read around it. Around each window, statements a load left running
+ * PostgreSQL backends' CPU read around it; and reads measured while usergraph reloads. Around each window, statements a load left running
  * (PostGraphile's, for requests the load generator gave up on) are cancelled, so that nothing
  * spills into the next window.
  */
 import type pg from 'pg';
 import { cancelStatements, waitForIdleBackends } from './backends.ts';
+import { percentile } from '../support/scratch.ts';
 import { runLoad, timeAlone, type LoadResult, type Target } from './load.ts';
 import { BackendCpuMeter, ProcessCpuMeter } from './measure-cpu.ts';
 import type { ServerName } from './requests.ts';
@@ -56,6 +57,51 @@ export async function measureLoad(server: RunningServer, target: Target, options
     benchCpuMs: (bench.user + bench.system) / 1000,
     aloneMs: await timeAlone(target),
   };
+}
+
+export interface ReadsDuringReloads {
+  /** The load alone, just before. */
+  readonly quiet: LoadResult;
+  /** The same load while reloadUsers runs back to back. */
+  readonly reloading: LoadResult;
+  readonly reloads: number;
+  /** Median wall time of one reloadUsers, as its caller saw it. */
+  readonly reloadMs: number;
+}
+
+/**
+ * What a reload does to reads: the same load twice in a row, the second while reloadUsers runs
+ * back to back (a new snapshot built beside the one being read, then swapped in), compared by
+ * their latencies.
+ */
+export async function measureReadsDuringReloads(server: RunningServer, target: Target, options: WindowOptions, adminKey: string): Promise<ReadsDuringReloads> {
+  const load = { ...target, connections: options.connections, seconds: options.seconds };
+  if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
+  const quiet = await runLoad(load);
+  let done = false;
+  const durations: number[] = [];
+  const reloading = (async () => {
+    while (!done) {
+      const started = performance.now();
+      await reload(server.url, adminKey);
+      durations.push(performance.now() - started);
+    }
+  })();
+  const during = await runLoad(load).finally(() => {
+    done = true;
+  });
+  await reloading;
+  return { quiet, reloading: during, reloads: durations.length, reloadMs: percentile(durations, 0.5) };
+}
+
+async function reload(url: string, adminKey: string): Promise<void> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+    body: JSON.stringify({ query: 'mutation { reloadUsers { count } }' }),
+  });
+  const answer = (await response.json()) as { data?: { reloadUsers?: { count: number } }; errors?: unknown };
+  if (!answer.data?.reloadUsers) throw new Error(`reloadUsers failed: ${response.status} ${JSON.stringify(answer.errors)}`);
 }
 
 export interface MeasuredRest {

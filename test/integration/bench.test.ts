@@ -49,6 +49,10 @@ it('runs end to end on 1,000 users: the three servers agree, every load complete
   expect(results.rest).toMatchObject({ seconds: 1, driftCheckIntervalMs: 60_000 });
   expect(stdout).toContain('### Under load');
   expect(stdout).toContain('### usergraph ÷ baseline');
+  // Reads go on while reloadUsers runs back to back, and the reloads do complete.
+  expect(results.duringReloads!.reloads).toBeGreaterThan(0);
+  expect(results.duringReloads!.reloading.requests).toBeGreaterThan(0);
+  expect(stdout).toContain('### Reads during reloads');
 }, 300_000);
 
 it('reports the first difference when one server answers otherwise', async () => {
