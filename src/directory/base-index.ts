@@ -17,8 +17,10 @@ import { runInSteps, runNow, type Steps } from './steps.ts';
 import type { SegmentName } from './user-order.ts';
 import { compareNewestFirst, normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
 
-/** How many users a build step handles before it lets the event loop run. */
-const STEP = 4_096;
+/** How many users a build step handles before it may let the event loop run (see steps.ts). */
+const STEP = 512;
+/** Sorted runs are this long before they are merged: a run is sorted in one step (about 2 ms). */
+const SORT_RUN = 4_096;
 
 /** A role's, a tenant's or a recipe's members: the group's name as `role:<name>`, `tenant:<id>` or `recipe:<id>`. */
 export const roleGroup = (role: string) => `role:${role}`;
@@ -188,7 +190,7 @@ function isUserList(held: User | readonly User[]): held is readonly User[] {
 /**
  * The build, as a generator that yields after each step. The last version of a user (by its
  * SuperTokens id) wins; orders are sorted in runs that are then merged, so that no step sorts
- * more than STEP items at once.
+ * more than SORT_RUN items at once.
  */
 function* buildSteps(input: Iterable<User>): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
   const latest = new Map<string, User>();
@@ -311,11 +313,11 @@ function* orderSteps(users: readonly User[], groupsAt: ReadonlyArray<readonly st
   }
 }
 
-/** Sorted in runs of STEP, then merged, yielding between steps. */
+/** Sorted in runs of SORT_RUN, then merged, yielding between steps. */
 function* sortedInSteps<T>(items: T[], compare: (a: T, b: T) => number): Generator<void, T[]> {
   let runs: T[][] = [];
-  for (let start = 0; start < items.length; start += STEP) {
-    runs.push(items.slice(start, start + STEP).sort(compare));
+  for (let start = 0; start < items.length; start += SORT_RUN) {
+    runs.push(items.slice(start, start + SORT_RUN).sort(compare));
     yield;
   }
   while (runs.length > 1) {

@@ -93,7 +93,7 @@ function* walkSegment(context: PoolContext, pool: Pool, segment: SegmentName, up
 }
 
 /** How many users a long pass tests before it yields (see steps.ts). */
-const STEP = 16_384;
+const STEP = 1_024;
 
 /**
  * The first user of the pool in `order` (the last, `backwards`) that passes `test`: what a walk
