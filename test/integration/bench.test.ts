@@ -5,27 +5,20 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, inject, it } from 'vitest';
+import { expect, inject, it, onTestFinished } from 'vitest';
 import { checkAgreement } from '../../scripts/bench/agreement.ts';
 import type { BenchResults } from '../../scripts/bench/report.ts';
 import { pickSample, REQUEST_KINDS, SERVER_NAMES } from '../../scripts/bench/requests.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const folders: string[] = [];
-const servers: Server[] = [];
-
-afterAll(async () => {
-  for (const server of servers) server.close();
-  for (const folder of folders) await rm(folder, { recursive: true, force: true });
-});
 
 it('runs end to end on 1,000 users: the three servers agree, every load completes requests', async () => {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'usergraph-bench-'));
-  folders.push(folder);
+  onTestFinished(() => rm(folder, { recursive: true, force: true }));
   const output = path.join(folder, 'results.json');
   const { code, stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts'], {
     ...process.env,
@@ -98,7 +91,7 @@ async function answering(body: unknown): Promise<string> {
   const server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
-  servers.push(server);
+  onTestFinished(() => void server.close());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

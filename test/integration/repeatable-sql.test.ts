@@ -10,11 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql, type Kysely, type Migration } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createMigrator, migrateToLatest } from '../../src/db/migrate.ts';
 import { applySqlFiles, removeSqlFiles, sqlFilesFor } from '../../src/db/repeatable-sql.ts';
 import { createSuperTokensTables, signUpEmailPassword } from '../../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { test } from '../support/fixtures.ts';
+import type { TestDatabase } from '../support/postgres.ts';
 
 const FILES = [
   'sql/shared/usergraph_count_changes.sql',
@@ -53,18 +54,21 @@ async function expectedRecords(db: Kysely<any>, folder?: string): Promise<Record
   return Object.fromEntries((await sqlFilesFor(db, folder)).map((file) => [file.name, file.checksum]));
 }
 
+/**
+ * A test whose file-scoped `database` is its own (a clone of the migrated template, or an empty
+ * one), prepared once by `prepare` before its first test; `seed` is what `prepare` returns.
+ * Each describe below makes one: file-scoped values belong to the extended test that made them.
+ */
+function withDatabase<T>(empty: boolean, prepare: (database: TestDatabase, onCleanup: (cleanup: () => Promise<void>) => void) => Promise<T>) {
+  return test.extend('emptyDatabase', { scope: 'file' }, empty).extend('seed', { scope: 'file' }, ({ database }, { onCleanup }) => prepare(database, onCleanup));
+}
+
+const migrated = withDatabase(false, async () => undefined);
+
 describe('on a migrated database', () => {
-  let database: TestDatabase;
+  const it = migrated;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
-
-  it('records every file as it ran, and applies nothing again while they are unchanged', async () => {
+  it('records every file as it ran, and applies nothing again while they are unchanged', async ({ database }) => {
     const before = await viewOid(database.db);
 
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -73,7 +77,7 @@ describe('on a migrated database', () => {
     expect(Object.keys(await recorded(database.db))).toEqual(['drop.sql', ...FILES.map((file) => file.replace('sql/', ''))].sort());
   });
 
-  it('applies all of them again when one changed', async () => {
+  it('applies all of them again when one changed', async ({ database }) => {
     const before = await viewOid(database.db);
     await sql`UPDATE usergraph_applied_sql SET checksum = 'the text of an older version' WHERE file = 'multitenant/user_full_view.sql'`.execute(
       database.db,
@@ -84,7 +88,7 @@ describe('on a migrated database', () => {
     expect(await recorded(database.db)).toEqual(await expectedRecords(database.db));
   });
 
-  it('the lookup functions read the tables they were created with, whatever the caller\'s search_path', async () => {
+  it('the lookup functions read the tables they were created with, whatever the caller\'s search_path', async ({ database }) => {
     const userId = await signUpEmailPassword(database.db, { email: 'path@example.com' });
     const found = await database.db.transaction().execute(async (trx) => {
       await sql`SET LOCAL search_path = pg_catalog`.execute(trx);
@@ -97,23 +101,18 @@ describe('on a migrated database', () => {
   });
 });
 
+const beforeSqlFiles = withDatabase(false, async (database) => {
+  // As the frozen migration alone left it: its own view and functions, nothing recorded.
+  await database.db.transaction().execute((trx) => removeSqlFiles(trx));
+  await sql`DROP TABLE usergraph_applied_sql`.execute(database.db);
+  const everyLoginMethod = (await import('../../migrations/1795486763167_user_full_view_every_login_method.ts')) as Migration;
+  await everyLoginMethod.up(database.db);
+});
+
 describe('a database migrated before sql/ existed', () => {
-  let database: TestDatabase;
+  const it = beforeSqlFiles;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    // As the frozen migration alone left it: its own view and functions, nothing recorded.
-    await database.db.transaction().execute((trx) => removeSqlFiles(trx));
-    await sql`DROP TABLE usergraph_applied_sql`.execute(database.db);
-    const everyLoginMethod = (await import('../../migrations/1795486763167_user_full_view_every_login_method.ts')) as Migration;
-    await everyLoginMethod.up(database.db);
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
-
-  it('gets the files at the next start, in place of the migration\'s objects', async () => {
+  it('gets the files at the next start, in place of the migration\'s objects', async ({ database }) => {
     expect(await functionBody(database.db)).not.toContain('BEGIN ATOMIC');
 
     expect(await migrateToLatest(database.db)).toEqual(FILES);
@@ -122,20 +121,15 @@ describe('a database migrated before sql/ existed', () => {
   });
 });
 
+const onCore11 = withDatabase(true, async (database) => {
+  await createSuperTokensTables(database.db);
+  await migrateToLatest(database.db);
+});
+
 describe('after a SuperTokens upgrade adds a table the view reads', () => {
-  let database: TestDatabase;
+  const it = onCore11;
 
-  beforeAll(async () => {
-    database = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(database.db);
-    await migrateToLatest(database.db);
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
-
-  it('the next migration run builds the view on it', async () => {
+  it('the next migration run builds the view on it', async ({ database }) => {
     expect(await viewDefinition(database.db)).not.toContain('recipe_user_tenants');
     await sql.raw(await readFile(new URL('../../supertokens-standin/ddl/core-12.sql', import.meta.url), 'utf8')).execute(database.db);
 
@@ -145,18 +139,13 @@ describe('after a SuperTokens upgrade adds a table the view reads', () => {
   });
 });
 
+const onCore10 = withDatabase(true, async (database) => {
+  await createSuperTokensTables(database.db, { core: 10 });
+  await migrateToLatest(database.db);
+});
+
 describe('after a SuperTokens upgrade adds WebAuthn (core 10.0 to 10.1)', () => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(database.db, { core: 10 });
-    await migrateToLatest(database.db);
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const it = onCore10;
 
   async function webauthnTriggers(db: Kysely<any>): Promise<string[]> {
     const { rows } = await sql<{ name: string }>`
@@ -165,7 +154,7 @@ describe('after a SuperTokens upgrade adds WebAuthn (core 10.0 to 10.1)', () => 
     return rows.map((row) => row.name);
   }
 
-  it('the next migration run reads webauthn_users in the view, watches it for changes and counts its rows', async () => {
+  it('the next migration run reads webauthn_users in the view, watches it for changes and counts its rows', async ({ database }) => {
     expect(await viewDefinition(database.db)).not.toContain('webauthn_users');
     await sql.raw(await readFile(new URL('../../supertokens-standin/ddl/webauthn.sql', import.meta.url), 'utf8')).execute(database.db);
 
@@ -182,23 +171,19 @@ describe('after a SuperTokens upgrade adds WebAuthn (core 10.0 to 10.1)', () => 
   });
 });
 
+/** `seed`: the first migration's view, as PostgreSQL stored it. */
+const migratedFromTheFirst = withDatabase(true, async (database) => {
+  await createSuperTokensTables(database.db);
+  expect((await createMigrator(database.db).migrateTo('1795484898409_create_user_full_view')).error).toBeUndefined();
+  const firstView = await viewDefinition(database.db);
+  await migrateToLatest(database.db);
+  return firstView;
+});
+
 describe('a down of the last frozen migration', () => {
-  let database: TestDatabase;
-  let firstView: string;
+  const it = migratedFromTheFirst;
 
-  beforeAll(async () => {
-    database = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(database.db);
-    expect((await createMigrator(database.db).migrateTo('1795484898409_create_user_full_view')).error).toBeUndefined();
-    firstView = await viewDefinition(database.db);
-    await migrateToLatest(database.db);
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
-
-  it('drops what the files made and forgets them, then runs as written: the previous view is back', async () => {
+  it('drops what the files made and forgets them, then runs as written: the previous view is back', async ({ database, seed: firstView }) => {
     const applied = await viewDefinition(database.db);
 
     const { error } = await createMigrator(database.db).migrateDown();
@@ -209,7 +194,7 @@ describe('a down of the last frozen migration', () => {
     expect(applied).not.toBe(firstView);
   });
 
-  it('and the next up applies the files again', async () => {
+  it('and the next up applies the files again', async ({ database }) => {
     const applied: string[] = [];
     const { error } = await createMigrator(database.db, { onSqlApplied: (files) => applied.push(...files) }).migrateUp();
 
@@ -219,40 +204,41 @@ describe('a down of the last frozen migration', () => {
   });
 });
 
+const withSuperTokensTables = withDatabase(true, (database) => createSuperTokensTables(database.db));
+
 describe('kysely-ctl (npm run migrate, npx kysely migrate:down)', () => {
-  let database: TestDatabase;
+  const it = withSuperTokensTables;
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const kysely = (command: string) =>
+  const kysely = (command: string, database: TestDatabase) =>
     promisify(execFile)(path.join(root, 'node_modules/.bin/kysely'), [command, '--no-outdated-check'], {
       cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url },
     });
 
-  beforeAll(async () => {
-    database = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(database.db);
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-  });
-
-  it('migrate:latest applies the files after the migrations, migrate:down removes them first', async () => {
-    await kysely('migrate:latest');
+  it('migrate:latest applies the files after the migrations, migrate:down removes them first', async ({ database }) => {
+    await kysely('migrate:latest', database);
     expect(await recorded(database.db)).toEqual(await expectedRecords(database.db));
 
-    await kysely('migrate:down');
+    await kysely('migrate:down', database);
     expect(await recorded(database.db)).toEqual({});
     expect(await viewDefinition(database.db)).toContain('emailpassword_users ep');
   }, 120_000); // each command transpiles kysely.config.ts and what it imports
 });
 
+/** `seed`: a folder of its own for the SQL files, removed after. */
+const withFolder = withDatabase(true, async (database, onCleanup) => {
+  await createSuperTokensTables(database.db);
+  await signUpEmailPassword(database.db, { email: 'one@example.com' });
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'usergraph-sql-'));
+  onCleanup(() => rm(folder, { recursive: true, force: true }));
+  return folder;
+});
+
 describe('a folder of SQL files', () => {
-  let database: TestDatabase;
-  let folder: string;
+  const it = withFolder;
 
   /** Writes the folder's files (name → text), replacing what was there. */
-  async function writeFolder(files: Record<string, string>): Promise<void> {
+  async function writeFolder(folder: string, files: Record<string, string>): Promise<void> {
     await rm(folder, { recursive: true, force: true });
     for (const [name, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(folder, name)), { recursive: true });
@@ -260,7 +246,7 @@ describe('a folder of SQL files', () => {
     }
   }
 
-  const apply = () => database.db.transaction().execute((trx) => applySqlFiles(trx, folder));
+  const apply = (database: TestDatabase, folder: string) => database.db.transaction().execute((trx) => applySqlFiles(trx, folder));
 
   const DROP = 'DROP VIEW IF EXISTS probe_view;\nDROP FUNCTION IF EXISTS probe_answer();\n';
   const ANSWER = 'CREATE FUNCTION probe_answer() RETURNS int LANGUAGE sql IMMUTABLE RETURN 42;\n';
@@ -274,55 +260,43 @@ describe('a folder of SQL files', () => {
     '',
   ].join('\n');
 
-  beforeAll(async () => {
-    database = await createTestDatabase({ empty: true });
-    await createSuperTokensTables(database.db);
-    await signUpEmailPassword(database.db, { email: 'one@example.com' });
-    folder = await mkdtemp(path.join(os.tmpdir(), 'usergraph-sql-'));
-  });
+  it('applies shared/ then the layout\'s folder, in name order, with each optional table read or empty', async ({ database, seed: folder }) => {
+    await writeFolder(folder, { 'drop.sql': DROP, 'shared/answer.sql': ANSWER, 'multitenant/view.sql': VIEW, 'legacy/view.sql': 'not SQL' });
 
-  afterAll(async () => {
-    await rm(folder, { recursive: true, force: true });
-    await database?.drop();
-  });
-
-  it('applies shared/ then the layout\'s folder, in name order, with each optional table read or empty', async () => {
-    await writeFolder({ 'drop.sql': DROP, 'shared/answer.sql': ANSWER, 'multitenant/view.sql': VIEW, 'legacy/view.sql': 'not SQL' });
-
-    expect(await apply()).toEqual(['shared/answer.sql', 'multitenant/view.sql']);
+    expect(await apply(database, folder)).toEqual(['shared/answer.sql', 'multitenant/view.sql']);
     const { rows } = await sql`SELECT * FROM probe_view`.execute(database.db);
     expect(rows).toEqual([{ answer: 42, absent_rows: '0', present_rows: '1' }]);
-    expect(await apply()).toEqual([]);
+    expect(await apply(database, folder)).toEqual([]);
   });
 
-  it('a file that fails names itself and its line, and leaves what was applied before', async () => {
+  it('a file that fails names itself and its line, and leaves what was applied before', async ({ database, seed: folder }) => {
     const before = await recorded(database.db);
-    await writeFolder({
+    await writeFolder(folder, {
       'drop.sql': DROP,
       'shared/answer.sql': ANSWER.replace('42', '43'),
       'multitenant/view.sql': VIEW.replace('probe_answer() AS answer', 'probe_answer() AS answer, no_such_column'),
     });
 
-    await expect(apply()).rejects.toThrow(/^sql\/multitenant\/view\.sql:4: column "no_such_column" does not exist$/);
+    await expect(apply(database, folder)).rejects.toThrow(/^sql\/multitenant\/view\.sql:4: column "no_such_column" does not exist$/);
     const { rows } = await sql`SELECT answer FROM probe_view`.execute(database.db);
     expect(rows).toEqual([{ answer: 42 }]);
     expect(await recorded(database.db)).toEqual(before);
   });
 
-  it('an object drop.sql forgets makes the next application fail, rather than linger', async () => {
-    await writeFolder({ 'drop.sql': 'DROP VIEW IF EXISTS probe_view;\n', 'shared/answer.sql': ANSWER.replace('42', '44'), 'multitenant/view.sql': VIEW });
+  it('an object drop.sql forgets makes the next application fail, rather than linger', async ({ database, seed: folder }) => {
+    await writeFolder(folder, { 'drop.sql': 'DROP VIEW IF EXISTS probe_view;\n', 'shared/answer.sql': ANSWER.replace('42', '44'), 'multitenant/view.sql': VIEW });
 
-    await expect(apply()).rejects.toThrow(/^sql\/shared\/answer\.sql: function "probe_answer" already exists/);
+    await expect(apply(database, folder)).rejects.toThrow(/^sql\/shared\/answer\.sql: function "probe_answer" already exists/);
   });
 
-  it.each([
+  it.for<[string, string, RegExp]>([
     ['a table read but not declared', VIEW.replace('--! optional no_such_table (id int, label text)\n', ''), /\{\{no_such_table\}\} has no "--! optional no_such_table/],
     ['a declared table never read', `--! optional user_roles (role varchar)\n${VIEW}`, /optional user_roles is declared but never read/],
     ['a declaration it cannot read', VIEW.replace('(id int, label text)', '(id int, label varchar(8))'), /cannot read column "label varchar\(8\)"/],
     ['another marker', `--! breaking-change\n${VIEW}`, /cannot read "--! breaking-change"/],
-  ])('refuses %s, naming the file', async (_, text, error) => {
-    await writeFolder({ 'drop.sql': DROP, 'shared/answer.sql': ANSWER, 'multitenant/view.sql': text });
+  ])('refuses %s, naming the file', async ([, text, error], { database, seed: folder }) => {
+    await writeFolder(folder, { 'drop.sql': DROP, 'shared/answer.sql': ANSWER, 'multitenant/view.sql': text });
 
-    await expect(apply()).rejects.toThrow(new RegExp(`^sql/multitenant/view\\.sql: ${error.source}`));
+    await expect(apply(database, folder)).rejects.toThrow(new RegExp(`^sql/multitenant/view\\.sql: ${error.source}`));
   });
 });

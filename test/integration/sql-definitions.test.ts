@@ -8,12 +8,12 @@
  */
 import { readdir } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { applySqlFiles, removeSqlFiles } from '../../src/db/repeatable-sql.ts';
 import { createLegacySuperTokensTables } from '../../supertokens-standin/legacy-writes.ts';
 import { createSuperTokensTables } from '../../supertokens-standin/writes.ts';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 
 const REGENERATE = 'if the change is intended, run `npm run sql:definitions` and commit the diff';
 
@@ -51,16 +51,11 @@ async function definitions(db: Kysely<any>): Promise<Definition[]> {
   return rows;
 }
 
-const databases: TestDatabase[] = [];
-// A drop waits for the database's connections to close: on a busy machine, four of them take a while.
-afterAll(async () => {
-  for (const database of databases) await database.drop();
-}, 60_000);
 
 describe.each(Object.entries(LAYOUTS))('on %s', (layout, createTables) => {
   it('PostgreSQL stores the definitions committed for it', async () => {
     const database = await createTestDatabase({ empty: true });
-    databases.push(database);
+    onTestFinished(() => database.drop(), 60_000); // a drop waits for the database's connections to close
     const { db } = database;
     await createTables(db);
     await migrateToLatest(db);
