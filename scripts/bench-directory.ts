@@ -41,7 +41,11 @@ const DOMAINS = ['example.com', 'acme.io', 'mail.example.org', 'corp.test'];
 /** A flat copy: strings from the database are flat, strings built by concatenation are not (and weigh more until flattened). */
 const flat = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
-/** 60% email-password, 25% third-party, 15% passwordless (a third of them phone-only); 70% active; 40% with metadata. */
+/**
+ * The recipes in the proportions of supertokens-standin/synthetic-users.ts (what the bench's
+ * database holds): 60% email-password, 15% third-party, 10% passkeys, 15% passwordless (a third
+ * of them phone-only); 70% active; 40% with metadata.
+ */
 export function syntheticUsers(count: number): User[] {
   const random = seededRandom(count);
   const users: User[] = new Array(count);
@@ -67,9 +71,11 @@ export function syntheticUsers(count: number): User[] {
       fields,
       roll < 0.6
         ? { recipeId: 'emailpassword', phoneNumber: null, thirdParty: null, verified: random() < 0.5 }
-        : roll < 0.85
+        : roll < 0.75
           ? { recipeId: 'thirdparty', phoneNumber: null, thirdParty: { id: 'google', userId: flat(`g-${i}`) }, verified: true }
-          : { recipeId: 'passwordless', phoneNumber: phoneOnly || random() < 0.5 ? flat(`+1555${String(i).padStart(7, '0')}`) : null, thirdParty: null, verified: true },
+          : roll < 0.85
+            ? { recipeId: 'webauthn', phoneNumber: null, thirdParty: null, verified: random() < 0.5 }
+            : { recipeId: 'passwordless', phoneNumber: phoneOnly || random() < 0.5 ? flat(`+1555${String(i).padStart(7, '0')}`) : null, thirdParty: null, verified: true },
     );
   }
   return users;

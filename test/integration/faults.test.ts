@@ -129,6 +129,10 @@ describe('PostgreSQL restarted under read load', () => {
     const restMiss = await fetch(`${server.url}/users/not-in-the-directory-either`, { headers: { authorization: `Bearer ${READER_KEY}` } });
     expect(restMiss.status).toBe(503);
     expect(JSON.stringify(await restMiss.json())).toContain('DATABASE_UNAVAILABLE');
+    // A miss the fast lane's compiled query meets is declined to yoga, which asks again: the
+    // lane's own pending lookup then fails too, and must not go unhandled (that ended the process).
+    const emailMiss = await query(server, '{ userByEmail(email: "nobody-while-down@example.com") { id } }');
+    expect(emailMiss.body.errors?.map((error) => error.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
     await cluster.postgres.start();
     const afterRestart = reads;
     await sleepUntil(() => reads > afterRestart + 200);

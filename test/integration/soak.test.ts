@@ -26,6 +26,7 @@ import {
   signUpEmailPassword,
   signUpPasswordless,
   signUpThirdParty,
+  signUpWebAuthn,
   unlinkAccounts,
   verifyEmail,
 } from '../../supertokens-standin/writes.ts';
@@ -99,6 +100,14 @@ const WRITES_BY_KIND: Record<string, { weight: number; write: Write }> = {
       const phoneOnly = m.random() < 0.4;
       const email = phoneOnly ? null : `soak${n}@example.com`;
       const id = await signUpPasswordless(db, { email, phoneNumber: phoneOnly ? `+1555${String(n).padStart(7, '0')}` : null, tenantId: m.oneOf(TENANTS) });
+      m.live.push({ id, email });
+    },
+  },
+  'sign-up, passkey (WebAuthn)': {
+    weight: 1,
+    write: async (db, m) => {
+      const email = `soak${m.serial()}@example.com`;
+      const id = await signUpWebAuthn(db, { email, tenantId: m.oneOf(TENANTS) });
       m.live.push({ id, email });
     },
   },
