@@ -32,8 +32,8 @@ import { createPostGraphileFunctions, disableParallelQuery, postgresVersion, see
 import { backendsAreLocal } from './measure-cpu.ts';
 import { readBenchOptions } from './options.ts';
 import { say, timed } from './progress.ts';
-import { markdownReport, type BenchResults, type LoadRow, type RestResult, type StartupResult } from './report.ts';
-import { dialectOf, pickSample, REQUEST_KINDS, type ServerName } from './requests.ts';
+import { markdownReport, type BenchResults, type LoadRow, type OwnListingRow, type RestResult, type StartupResult } from './report.ts';
+import { dialectOf, OWN_LISTINGS, pickSample, REQUEST_KINDS, type ServerName } from './requests.ts';
 import { buildUsergraph, loggedLoadMs, startServer, type RunningServer } from './servers.ts';
 import { measureLoad, measureReadsDuringReloads, measureRest, settle, type ReadsDuringReloads } from './windows.ts';
 
@@ -66,6 +66,7 @@ let agreement: Agreement[] = [];
 const loads: LoadRow[] = [];
 let rest: RestResult | null = null;
 let duringReloads: ReadsDuringReloads | null = null;
+const ownListings: OwnListingRow[] = [];
 const failures: string[] = [];
 
 try {
@@ -137,6 +138,16 @@ try {
         }
       }
 
+      for (const listing of OWN_LISTINGS) {
+        checkInterrupted();
+        say(`load: ${listing.label} → usergraph alone`);
+        const row = await measureLoad(loaded[0]!, { url: loaded[0]!.url, bodies: listing.bodies, headers }, options, meters);
+        ownListings.push({ label: listing.label, ...row });
+        const failed = row.non2xx + row.errors + row.errorAnswers;
+        if (failed > 0) failures.push(`usergraph, ${listing.label}: ${failed} requests failed`);
+        say(`  ${row.requests} requests in ${row.seconds} s, p50 ${row.p50Ms.toFixed(2)} ms, alone ${row.aloneMs.toFixed(2)} ms`);
+      }
+
       checkInterrupted();
       say('reads during reloads: user(id) → usergraph, alone, then with reloadUsers back to back');
       const byId = REQUEST_KINDS.find((kind) => kind.key === 'user')!;
@@ -190,6 +201,7 @@ const results: BenchResults = {
   databaseCpuMethod,
   loads,
   rest,
+  ownListings,
   duringReloads,
   failures,
 };

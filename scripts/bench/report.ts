@@ -18,6 +18,11 @@ export interface LoadRow extends MeasuredLoad {
   readonly kind: KindKey;
 }
 
+/** A listing only usergraph answers (requests.ts OWN_LISTINGS), loaded on it alone. */
+export interface OwnListingRow extends MeasuredLoad {
+  readonly label: string;
+}
+
 export interface RestResult extends MeasuredRest {
   readonly driftCheckIntervalMs: number;
 }
@@ -45,6 +50,8 @@ export interface BenchResults {
   readonly databaseCpuMethod: string;
   readonly loads: readonly LoadRow[];
   readonly rest: RestResult | null;
+  /** Listings neither baseline answers, on usergraph alone. */
+  readonly ownListings: readonly OwnListingRow[];
   /** user(id) on usergraph without and during back-to-back reloads; null when not reached. */
   readonly duringReloads: ReadsDuringReloads | null;
   /** Why the run failed; empty when it did not. */
@@ -155,9 +162,29 @@ export function markdownReport(results: BenchResults): string {
     );
   }
 
+  if (results.ownListings.length > 0) {
+    out.push("### usergraph's own listings (alone: neither baseline answers them)", '');
+    out.push(
+      table(
+        ['request', 'req/s', 'p50', 'p99', 'alone', 'server CPU/req', 'failed'],
+        results.ownListings.map((row) => [
+          row.label,
+          Math.round(row.requestsPerSecond).toLocaleString('en'),
+          ms(row.p50Ms),
+          ms(row.p99Ms),
+          ms(row.aloneMs),
+          micros(row.serverCpuMs, row.requests),
+          String(row.non2xx + row.errors + row.errorAnswers),
+        ]),
+      ),
+      '',
+      'search rotates over 20 prefixes (user1 … user20): the first listing of each in a snapshot passes over every user, then its matches are remembered.',
+      '',
+    );
+  }
+
   if (results.duringReloads) {
     const { quiet, reloading, reloads, reloadMs } = results.duringReloads;
-    const ms = (value: number) => `${value.toFixed(2)} ms`;
     out.push(`### Reads during reloads (usergraph, user(id), ${options.connections} connections)`, '');
     out.push(
       table(

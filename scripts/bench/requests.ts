@@ -220,6 +220,42 @@ export const REQUEST_KINDS: readonly RequestKind[] = [
   },
 ];
 
+/**
+ * Listings only usergraph answers from memory, measured on it alone (neither baseline has them):
+ * a search box (rotating prefixes, each a pass over every user the first time a snapshot meets
+ * it), an order by last activity, a metadata condition.
+ */
+export interface OwnListing {
+  readonly label: string;
+  readonly bodies: readonly string[];
+}
+
+export const OWN_LISTINGS: readonly OwnListing[] = [
+  {
+    label: `users(first: ${PAGE_SIZE}, search)`,
+    // user1@example.com … user20@example.com, and every user whose number begins with those digits.
+    bodies: Array.from({ length: 20 }, (_, i) =>
+      operation('UsersSearch', `query UsersSearch($search: String!) { users(first: ${PAGE_SIZE}, search: $search) { ${PAGE} } }\n${USERGRAPH_USER}`, {
+        search: `user${i + 1}`,
+      }),
+    ),
+  },
+  {
+    label: `users(first: ${PAGE_SIZE}, orderBy: LAST_ACTIVE_DESC)`,
+    bodies: [operation('UsersByActivity', `query UsersByActivity { users(first: ${PAGE_SIZE}, orderBy: LAST_ACTIVE_DESC) { ${PAGE} } }\n${USERGRAPH_USER}`, {})],
+  },
+  {
+    label: `users(first: ${PAGE_SIZE}, metadata)`,
+    bodies: [
+      operation(
+        'UsersByMetadata',
+        `query UsersByMetadata { users(first: ${PAGE_SIZE}, metadata: [{ path: ["preferences", "theme"], equals: "dark" }]) { ${PAGE} } }\n${USERGRAPH_USER}`,
+        {},
+      ),
+    ],
+  },
+];
+
 function operation(operationName: string, query: string, variables: Record<string, unknown>): string {
   return JSON.stringify({ operationName, query, variables });
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { expect, inject, it, onTestFinished } from 'vitest';
 import { checkAgreement } from '../../scripts/bench/agreement.ts';
 import type { BenchResults } from '../../scripts/bench/report.ts';
-import { pickSample, REQUEST_KINDS, SERVER_NAMES } from '../../scripts/bench/requests.ts';
+import { OWN_LISTINGS, pickSample, REQUEST_KINDS, SERVER_NAMES } from '../../scripts/bench/requests.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -42,6 +42,10 @@ it('runs end to end on 1,000 users: the three servers agree, every load complete
   expect(results.rest).toMatchObject({ seconds: 1, driftCheckIntervalMs: 60_000 });
   expect(stdout).toContain('### Under load');
   expect(stdout).toContain('### usergraph ÷ baseline');
+  // usergraph's own listings answer under load.
+  expect(results.ownListings.map((row) => [row.label, row.requests > 0, row.errorAnswers])).toEqual(
+    OWN_LISTINGS.map((listing) => [listing.label, true, 0]),
+  );
   // Reads go on while reloadUsers runs back to back, and the reloads do complete.
   expect(results.duringReloads!.reloads).toBeGreaterThan(0);
   expect(results.duringReloads!.reloading.requests).toBeGreaterThan(0);
