@@ -16,7 +16,6 @@ import { expect } from 'vitest';
 import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
 import { EXAMPLE_QUERY } from '../../src/http/graphiql.ts';
 import { test } from '../support/fixtures.ts';
-import { startTestServer } from '../support/server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DEMO_KEY = 'demo-playground-key-0123456789';
@@ -34,51 +33,49 @@ const FLAGS = [
 
 const runs = existsSync(CHROMIUM) || process.env.CI === 'true';
 
-test.skipIf(!runs)('GraphiQL works offline: example query, the demo key in Headers, an answer shown', async ({ database }) => {
+test.skipIf(!runs)('GraphiQL works offline: example query, the demo key in Headers, an answer shown', async ({ database, startServer, onTestFinished }) => {
   await signUpEmailPassword(database.db, { email: 'playground@example.com' });
-  const server = await startTestServer(database.url, { ADMIN_API_KEY: '', NODE_ENV: 'development' }, { demoAdminKey: DEMO_KEY });
+  const server = await startServer(database.url, { ADMIN_API_KEY: '', NODE_ENV: 'development' }, { demoAdminKey: DEMO_KEY });
   const profile = await mkdtemp(path.join(tmpdir(), 'usergraph-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
-  try {
-    const refused: string[] = [];
-    const sent: Array<{ authorization: string | undefined; body: string | null }> = [];
-    await browser.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (!url.startsWith(server.url)) {
-        refused.push(url);
-        return route.abort('blockedbyclient');
-      }
-      if (route.request().method() === 'POST') {
-        sent.push({ authorization: route.request().headers().authorization, body: route.request().postData() });
-      }
-      return route.continue();
-    });
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-
-    await page.goto(`${server.url}/graphql`);
-    await page.locator('.graphiql-execute-button').waitFor({ timeout: 30_000 });
-    expect(await page.title()).toBe('usergraph');
-    // The schema arrives by introspection; then run what the editor holds.
-    await page.waitForTimeout(500);
-    await page.locator('.graphiql-execute-button').click();
-    // The editor renders spaces as no-break spaces: compare the text with its blanks made plain.
-    const shown = async () => (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
-    await expect.poll(shown, { timeout: 20_000 }).toContain('"totalCount": 1,');
-    expect(await shown()).toContain('"email": "playground@example.com"');
-    expect(await shown()).toContain('"kind": "ADMIN"');
-
-    // GraphiQL sends the editor's query minified: compare documents, not texts.
-    const run = sent.find((request) => request.body !== null && !request.body.includes('IntrospectionQuery'));
-    expect(run, JSON.stringify(sent)).toBeDefined();
-    expect(run!.authorization).toBe(`Bearer ${DEMO_KEY}`);
-    expect(print(parse(JSON.parse(run!.body!).query))).toBe(print(parse(EXAMPLE_QUERY)));
-    expect(refused).toEqual([]);
-    expect(errors).toEqual([]);
-  } finally {
+  onTestFinished(async () => {
     await browser.close();
     await rm(profile, { recursive: true, force: true });
-    await server.close();
-  }
+  });
+  const refused: string[] = [];
+  const sent: Array<{ authorization: string | undefined; body: string | null }> = [];
+  await browser.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (!url.startsWith(server.url)) {
+      refused.push(url);
+      return route.abort('blockedbyclient');
+    }
+    if (route.request().method() === 'POST') {
+      sent.push({ authorization: route.request().headers().authorization, body: route.request().postData() });
+    }
+    return route.continue();
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+
+  await page.goto(`${server.url}/graphql`);
+  await page.locator('.graphiql-execute-button').waitFor({ timeout: 30_000 });
+  expect(await page.title()).toBe('usergraph');
+  // The schema arrives by introspection; then run what the editor holds.
+  await page.waitForTimeout(500);
+  await page.locator('.graphiql-execute-button').click();
+  // The editor renders spaces as no-break spaces: compare the text with its blanks made plain.
+  const shown = async () => (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
+  await expect.poll(shown, { timeout: 20_000 }).toContain('"totalCount": 1,');
+  expect(await shown()).toContain('"email": "playground@example.com"');
+  expect(await shown()).toContain('"kind": "ADMIN"');
+
+  // GraphiQL sends the editor's query minified: compare documents, not texts.
+  const run = sent.find((request) => request.body !== null && !request.body.includes('IntrospectionQuery'));
+  expect(run, JSON.stringify(sent)).toBeDefined();
+  expect(run!.authorization).toBe(`Bearer ${DEMO_KEY}`);
+  expect(print(parse(JSON.parse(run!.body!).query))).toBe(print(parse(EXAMPLE_QUERY)));
+  expect(refused).toEqual([]);
+  expect(errors).toEqual([]);
 });

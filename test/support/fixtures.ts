@@ -22,7 +22,7 @@
  */
 import { test as base } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
-import { startTestServer, type TestServer } from './server.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.ts';
 
 type OnCleanup = (cleanup: () => Promise<void> | void) => void;
 export type ServerEnv = Record<string, string>;
@@ -58,8 +58,8 @@ export const test = base
     onCleanup(async () => {
       for (const server of started.reverse()) await server.close();
     });
-    return async (databaseUrl: string, env: ServerEnv = {}): Promise<TestServer> => {
-      const server = await startTestServer(databaseUrl, env);
+    return async (databaseUrl: string, env: ServerEnv = {}, options: TestServerOptions = {}): Promise<TestServer> => {
+      const server = await startTestServer(databaseUrl, env, options);
       started.push(server);
       return server;
     };
