@@ -292,14 +292,16 @@ describe('the listener killed again and again during writes', () => {
 });
 
 describe('a lock on a base table', () => {
-  it('gives misses a coded timeout, leaves hits alone, and the changes arrive once it is gone', async ({ cluster, startServer }) => {
+  it('gives misses a coded timeout, leaves hits alone, says not ready while changes cannot apply, and the changes arrive once it is gone', async ({ cluster, startServer }) => {
     const server = await startServer(cluster.url, {
       DATABASE_POOL_SIZE: '1',
       DATABASE_LOCK_TIMEOUT_MS: '300',
       DATABASE_ACQUIRE_TIMEOUT_MS: '400',
       DRIFT_CHECK_INTERVAL_MS: '0',
       ABSENT_TTL_MS: '0',
+      LISTENER_GRACE_MS: '1000',
     });
+    const ready = async () => (await fetch(`${server.url}/ready`)).status;
     await createRole(cluster.db, 'during-lock');
     const release = await lockTable(cluster.url, 'user_metadata');
     let released = false;
@@ -317,11 +319,15 @@ describe('a lock on a base table', () => {
       );
 
       // A change meanwhile: its re-read waits on the lock on a connection of its own, not behind the lookups.
+      expect(await ready()).toBe(200);
       await addUserRole(cluster.db, syntheticUserKey(3), 'during-lock');
       await sleepUntil(() => waitsOnLock(cluster.db, 'usergraph-sync'));
+      // The re-read keeps failing on the lock: past LISTENER_GRACE_MS the instance says it is stale.
+      await sleepUntil(async () => (await ready()) === 503, 15_000, 100);
       await release();
       released = true;
       await sleepUntil(() => server.directory.snapshot.userNamedBy(syntheticUserKey(3))?.roles.includes('during-lock') === true);
+      await sleepUntil(async () => (await ready()) === 200, 15_000, 100);
     } finally {
       if (!released) await release();
     }
