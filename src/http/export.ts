@@ -15,8 +15,7 @@ import type { UserPageQuery, UserSnapshot } from '../directory/user-snapshot.ts'
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
 import type { RequestContext } from '../schema/context.ts';
-import { badInput, send, type RestOperations } from './rest.ts';
-import { PAGING_ARGUMENTS, operationText, variablesFromQuery } from './rest-operations.ts';
+import { PAGING_ARGUMENTS, badInput, operationText, send, variablesFromQuery, type RestOperations } from './rest-operations.ts';
 
 /** Users read and written at a time: one usersByIds call (its limit). */
 export const EXPORT_BATCH = 500;

@@ -4,7 +4,8 @@
  * this builds the operation (its arguments as variables, every field of what it returns
  * selected), reads those variables from a URL's query string (by the arguments' types), and turns
  * the result into a REST answer: refusals of personal fields drop those fields, any other error
- * refuses the whole response with an HTTP status and the error's code.
+ * refuses the whole response with an HTTP status and the error's code. rest.ts makes the
+ * operations and routes to them; export.ts and openapi.ts read them through the types here.
  */
 import {
   GraphQLError,
@@ -24,8 +25,11 @@ import {
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLOutputType,
+  type GraphQLSchema,
 } from 'graphql';
+import type { ServerResponse } from 'node:http';
 import { ERRORS, type ErrorCode, type ErrorEntry } from '../errors.ts';
+import type { RequestContext } from '../schema/context.ts';
 
 /** What an operation selects under a field: its leaves, and the fields of the objects below. */
 export interface Selection {
@@ -254,4 +258,42 @@ function removePersonal(
   if (typeof last !== 'string' || value === null || typeof value !== 'object' || !personal(owner, last)) return false;
   delete (value as Record<string, unknown>)[last];
   return true;
+}
+
+/** The REST operations, each made once from the schema (see rest-operations.ts). */
+export interface RestOperations {
+  readonly schema: GraphQLSchema;
+  readonly users: GraphQLField<unknown, unknown>;
+  readonly user: GraphQLField<unknown, unknown>;
+  readonly usersByIds: GraphQLField<unknown, unknown>;
+  readonly reloadUsers: GraphQLField<unknown, unknown>;
+  /** Every field of a user. */
+  readonly userSelection: Selection;
+  /** What `GET /users` answers: the connection without its edges (the nodes are the users). */
+  readonly pageSelection: Selection;
+  /** The connection's count only: what an export asks before it walks the users. */
+  readonly countSelection: Selection;
+  /** What a reload answers. */
+  readonly reloadSelection: Selection;
+  /**
+   * Runs an operation text (parsed and validated once) with this context: compiled, as the fast
+   * lane runs a query, unless the compiled query declines; then executed, with the same context.
+   */
+  run(text: string, variables: Record<string, unknown>, context: RequestContext): Promise<ExecutionResult>;
+  /** The data at `field` with refused personal fields left out, or the error answer. */
+  answerOf(result: ExecutionResult, field: GraphQLField<unknown, unknown>): { data: unknown } | RestAnswer;
+}
+
+export function badInput(problems: readonly string[]): RestAnswer {
+  return errorAnswer([
+    new GraphQLError(problems.join('; '), {
+      extensions: { code: ERRORS.BAD_USER_INPUT.code, issues: problems.map((message) => ({ message })) },
+    }),
+  ]);
+}
+
+export function send(response: ServerResponse, { status, body, headers }: RestAnswer): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
 }

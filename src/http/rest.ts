@@ -7,7 +7,7 @@
  * a GraphQL answer decide the REST one. Anything else goes on to `next`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError, isObjectType, type DocumentNode, type GraphQLObjectType, type ExecutionArgs, type ExecutionResult, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isObjectType, type DocumentNode, type GraphQLObjectType, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Caller } from '../auth/caller.ts';
 import type { UserSnapshot } from '../directory/user-snapshot.ts';
 import { ERRORS } from '../errors.ts';
@@ -19,15 +19,17 @@ import { compileQuery, DECLINED, type CompiledQuery } from './compiled-query.ts'
 import { exportUsers } from './export.ts';
 import { openApiDocument } from './openapi.ts';
 import {
+  badInput,
   errorAnswer,
   hasDirective,
   operationText,
   restResult,
   selectAll,
   variablesFromQuery,
+  send,
   type IsPersonal,
   type RestAnswer,
-  type Selection,
+  type RestOperations,
 } from './rest-operations.ts';
 
 export interface RestOptions {
@@ -50,30 +52,6 @@ export interface RestOptions {
 
 export type NextListener = (request: IncomingMessage, response: ServerResponse) => void;
 export type RestHandler = (request: IncomingMessage, response: ServerResponse, next: NextListener) => void;
-
-/** The REST operations, each made once from the schema (see rest-operations.ts). */
-export interface RestOperations {
-  readonly schema: GraphQLSchema;
-  readonly users: GraphQLField<unknown, unknown>;
-  readonly user: GraphQLField<unknown, unknown>;
-  readonly usersByIds: GraphQLField<unknown, unknown>;
-  readonly reloadUsers: GraphQLField<unknown, unknown>;
-  /** Every field of a user. */
-  readonly userSelection: Selection;
-  /** What `GET /users` answers: the connection without its edges (the nodes are the users). */
-  readonly pageSelection: Selection;
-  /** The connection's count only: what an export asks before it walks the users. */
-  readonly countSelection: Selection;
-  /** What a reload answers. */
-  readonly reloadSelection: Selection;
-  /**
-   * Runs an operation text (parsed and validated once) with this context: compiled, as the fast
-   * lane runs a query, unless the compiled query declines; then executed, with the same context.
-   */
-  run(text: string, variables: Record<string, unknown>, context: RequestContext): Promise<ExecutionResult>;
-  /** The data at `field` with refused personal fields left out, or the error answer. */
-  answerOf(result: ExecutionResult, field: GraphQLField<unknown, unknown>): { data: unknown } | RestAnswer;
-}
 
 const MAX_KEPT_DOCUMENTS = 256;
 
@@ -222,18 +200,4 @@ function decodePathSegment(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function badInput(problems: readonly string[]): RestAnswer {
-  return errorAnswer([
-    new GraphQLError(problems.join('; '), {
-      extensions: { code: ERRORS.BAD_USER_INPUT.code, issues: problems.map((message) => ({ message })) },
-    }),
-  ]);
-}
-
-export function send(response: ServerResponse, { status, body, headers }: RestAnswer): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
 }
