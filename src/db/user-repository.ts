@@ -11,7 +11,7 @@ import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { fingerprintOf, type Fingerprint } from '../directory/fingerprint.ts';
 import { UserAssembly, type LoginMethodPart } from '../directory/user-assembly.ts';
-import { SLICE_MS } from '../directory/steps.ts';
+import { timeSlices } from '../directory/steps.ts';
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
 import { poolOf } from './connect.ts';
@@ -196,7 +196,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     // Assembled in batches, letting requests run at least every SLICE_MS (see steps.ts).
     let batch: User[] = [];
     let assembled = 0;
-    let sliceStart = performance.now();
+    const pause = timeSlices();
     for (const held of methodsByUser.values()) {
       const user = assembly.assemble(Array.isArray(held) ? held : [held]);
       if (user) batch.push(user);
@@ -204,9 +204,9 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
         yield batch;
         batch = [];
       }
-      if (++assembled % 128 === 0 && performance.now() - sliceStart >= SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
+      if (++assembled % 128 === 0) {
+        const paused = pause();
+        if (paused) await paused;
       }
     }
     if (batch.length > 0) yield batch;
@@ -317,15 +317,15 @@ async function withSnapshot(pool: pg.Pool, work: (first: pg.PoolClient, second: 
  */
 async function streamRows(client: pg.PoolClient, text: string, values: unknown[], onRow: (row: Array<string | null>) => void): Promise<void> {
   const cursor = client.query(new Cursor(text, values, { rowMode: 'array', types: AS_TEXT }));
-  let sliceStart = performance.now();
+  const pause = timeSlices();
   for (;;) {
     const rows = (await cursor.read(FETCH_ROWS)) as Array<Array<string | null>>;
     if (rows.length === 0) break;
     for (let i = 0; i < rows.length; i++) {
       onRow(rows[i]!);
-      if ((i & 127) === 127 && performance.now() - sliceStart >= SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
+      if ((i & 127) === 127) {
+        const paused = pause();
+        if (paused) await paused;
       }
     }
   }

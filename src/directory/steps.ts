@@ -18,13 +18,30 @@ export function runNow<T>(steps: Steps<T>): T {
  */
 export const SLICE_MS = 1;
 
-export async function runInSteps<T>(steps: Steps<T>): Promise<T> {
+/**
+ * For a pass that runs in slices: call the returned function between units of work; once the
+ * current slice has lasted SLICE_MS it returns a promise that resolves after pending requests ran
+ * (await it), otherwise undefined (go on, nothing to await).
+ */
+export function timeSlices(): () => Promise<void> | undefined {
   let sliceStart = performance.now();
+  return () => {
+    if (performance.now() - sliceStart < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        sliceStart = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
+
+export async function runInSteps<T>(steps: Steps<T>): Promise<T> {
+  const pause = timeSlices();
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    if (performance.now() - sliceStart < SLICE_MS) continue;
-    await new Promise((resolve) => setImmediate(resolve));
-    sliceStart = performance.now();
+    const paused = pause();
+    if (paused) await paused;
   }
 }
