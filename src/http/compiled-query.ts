@@ -37,7 +37,15 @@ import type { MaybePromise } from '../maybe-promise.ts';
 import type { RequestContext } from '../schema/context.ts';
 
 /** The answer's `data`, or DECLINED when this request must run the usual way. */
-export type CompiledQuery = (context: RequestContext, variables: Record<string, unknown> | undefined) => unknown;
+export type CompiledData = (context: RequestContext, variables: Record<string, unknown> | undefined) => unknown;
+/** The answer's `data` as JSON text (what JSON.stringify of CompiledData's value gives), or DECLINED. */
+export type CompiledText = (context: RequestContext, variables: Record<string, unknown> | undefined) => string | typeof DECLINED;
+
+/** One query, compiled: its answer as values (for REST, which reshapes it) or as JSON text (the fast lane's answer). */
+export interface CompiledQuery {
+  readonly data: CompiledData;
+  readonly text: CompiledText;
+}
 export const DECLINED: unique symbol = Symbol('declined');
 
 /** The caller's scopes, as scope-auth's `authScopes` option builds them for a request. */
@@ -57,13 +65,34 @@ interface Run {
   readonly scopesOf: ScopesOf;
 }
 
-type Complete = (value: unknown, run: Run) => unknown;
-type Resolve = (parent: unknown, run: Run) => unknown;
+type Check = (parent: unknown, run: Run) => void;
+type Read = (parent: unknown, run: Run) => unknown;
+
+/** How a resolved value becomes its part of the answer: as a value, or as JSON text. */
+interface Completer {
+  readonly complete: (value: unknown, run: Run) => unknown;
+  readonly write: (value: unknown, run: Run) => string;
+  /** The text depends on the value alone: no argument, no check, no resolver of the schema's own (only exposed properties). */
+  readonly pure: boolean;
+}
 
 interface FieldPlan {
   readonly key: string;
-  readonly resolve: Resolve;
-  readonly complete: Complete;
+  /** The key as JSON text. */
+  readonly quotedKey: string;
+  /** The field's own authScopes, when it has some: throws DECLINE when they refuse. */
+  readonly check: Check | undefined;
+  /** The field's value from its parent, checks aside. */
+  readonly read: Read;
+  readonly completer: Completer;
+  /** Read from its parent's property, without arguments, with a pure completer. */
+  readonly pure: boolean;
+}
+
+/** Where a compiled query keeps the answer texts of whole objects (see answer-texts.ts). */
+export interface TextCache {
+  get(owner: object, value: object): string | undefined;
+  set(owner: object, value: object, text: string): void;
 }
 
 export function compileQuery(
@@ -71,6 +100,7 @@ export function compileQuery(
   document: DocumentNode,
   operationName: string | undefined,
   scopesOf: ScopesOf,
+  texts?: TextCache,
 ): CompiledQuery | undefined {
   const operation = document.definitions.find(
     (definition): definition is OperationDefinitionNode =>
@@ -85,34 +115,51 @@ export function compileQuery(
   );
   let root: FieldPlan[];
   try {
-    root = planFields(queryType, [operation.selectionSet], fragments);
+    root = planFields(queryType, [operation.selectionSet], { fragments, texts, cached: false });
   } catch (error) {
     if (error instanceof NotCompilable) return undefined;
     throw error;
   }
   const variableDefinitions = operation.variableDefinitions ?? [];
 
-  return (context, rawVariables) => {
-    const coerced = getVariableValues(schema, variableDefinitions, rawVariables ?? {}, { maxErrors: 1 });
-    if (coerced.errors) return DECLINED;
-    const run: Run = { context, variables: coerced.coerced, scopes: undefined, scopesOf };
-    try {
-      return answerObject(root, undefined, run);
-    } catch {
-      return DECLINED; // a refusal, or whatever failed: the usual way reports it as it should
-    }
-  };
+  const answer =
+    <T>(form: (fields: readonly FieldPlan[], parent: unknown, run: Run) => T) =>
+    (context: RequestContext, rawVariables: Record<string, unknown> | undefined): T | typeof DECLINED => {
+      const coerced = getVariableValues(schema, variableDefinitions, rawVariables ?? {}, { maxErrors: 1 });
+      if (coerced.errors) return DECLINED;
+      const run: Run = { context, variables: coerced.coerced, scopes: undefined, scopesOf };
+      try {
+        return form(root, undefined, run);
+      } catch {
+        return DECLINED; // a refusal, or whatever failed: the usual way reports it as it should
+      }
+    };
+  return { data: answer(answerObject), text: answer(writeObject) };
+}
+
+/** The field's value, after its checks; a value still to be fetched declines. */
+function resolved(field: FieldPlan, parent: unknown, run: Run): unknown {
+  field.check?.(parent, run);
+  const value = field.read(parent, run);
+  if (value instanceof Promise) declineAwaiting(value); // to be fetched: the usual way batches it
+  return value;
 }
 
 function answerObject(fields: readonly FieldPlan[], parent: unknown, run: Run): Record<string, unknown> {
   // No prototype, as graphql-js builds answers: an alias `__proto__` is a key like any other.
   const answer: Record<string, unknown> = Object.create(null);
-  for (const field of fields) {
-    const value = field.resolve(parent, run);
-    if (value instanceof Promise) declineAwaiting(value); // to be fetched: the usual way batches it
-    answer[field.key] = field.complete(value, run);
-  }
+  for (const field of fields) answer[field.key] = field.completer.complete(resolved(field, parent, run), run);
   return answer;
+}
+
+/** answerObject's answer as JSON.stringify writes it: keys in the same order. */
+function writeObject(fields: readonly FieldPlan[], parent: unknown, run: Run): string {
+  let text = '{';
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    text += (i === 0 ? '' : ',') + field.quotedKey + ':' + field.completer.write(resolved(field, parent, run), run);
+  }
+  return text + '}';
 }
 
 /**
@@ -125,13 +172,19 @@ function declineAwaiting(pending: Promise<unknown>): never {
   throw DECLINE;
 }
 
-/** The fields a selection asks of `type`, merged by response key in order of first appearance (as graphql-js collects them). */
-function planFields(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): FieldPlan[] {
-  const collected = new Map<string, FieldNode[]>();
-  for (const selectionSet of selectionSets) collect(type, selectionSet, fragments, collected, new Set());
-  return [...collected].map(([key, nodes]) => planField(type, key, nodes, fragments));
+interface Planning {
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly texts: TextCache | undefined;
+  /** Inside an object whose text is kept whole: its parts are not kept again. */
+  readonly cached: boolean;
 }
 
+/** The fields a selection asks of `type`, merged by response key in order of first appearance (as graphql-js collects them). */
+function planFields(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], planning: Planning): FieldPlan[] {
+  const collected = new Map<string, FieldNode[]>();
+  for (const selectionSet of selectionSets) collect(type, selectionSet, planning.fragments, collected, new Set());
+  return [...collected].map(([key, nodes]) => planField(type, key, nodes, planning));
+}
 function collect(
   type: GraphQLObjectType,
   selectionSet: SelectionSetNode,
@@ -166,16 +219,23 @@ function collect(
   }
 }
 
-function planField(type: GraphQLObjectType, key: string, nodes: readonly FieldNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): FieldPlan {
+function planField(type: GraphQLObjectType, key: string, nodes: readonly FieldNode[], planning: Planning): FieldPlan {
   const node = nodes[0]!;
   const name = node.name.value;
-  if (name === '__typename') return { key, resolve: () => type.name, complete: (value) => value };
+  const quotedKey = JSON.stringify(key);
+  if (name === '__typename') {
+    return { key, quotedKey, check: undefined, read: () => type.name, completer: TYPENAME, pure: true };
+  }
   if (name.startsWith('__')) throw new NotCompilable('introspection');
   const field = type.getFields()[name];
   if (!field) throw new NotCompilable('unknown field');
   const subSelections = nodes.flatMap((each) => (each.selectionSet ? [each.selectionSet] : []));
-  return { key, resolve: resolverOf(field, node), complete: completerOf(field.type, subSelections, fragments) };
+  const { check, read, exposed } = resolverOf(field, node);
+  const completer = completerOf(field.type, subSelections, planning);
+  return { key, quotedKey, check, read, completer, pure: exposed && field.args.length === 0 && completer.pure };
 }
+
+const TYPENAME: Completer = { complete: (value) => value, write: (value) => JSON.stringify(value), pure: true };
 
 interface PothosFieldExtensions {
   readonly pothosOriginalResolve?: (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
@@ -190,8 +250,8 @@ interface PothosFieldExtensions {
   };
 }
 
-/** The field's value from its parent, after its checks: what scope-auth, validation and the resolver would do, in that order. */
-function resolverOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Resolve {
+/** The field's checks and value: what scope-auth, validation and the resolver would do, in that order. */
+function resolverOf(field: GraphQLField<unknown, unknown>, node: FieldNode): { check: Check | undefined; read: Read; exposed: boolean } {
   const extensions = field.extensions as PothosFieldExtensions;
   const options = extensions.pothosOptions ?? {};
   if (options.grantScopes !== undefined || options.skipTypeScopes || options.skipInterfaceScopes || options.unauthorizedResolver) {
@@ -203,21 +263,25 @@ function resolverOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Res
   const resolve = extensions.pothosOriginalResolve;
   if (exposed === undefined && !resolve) throw new NotCompilable('no resolver');
   const hasArgs = field.args.length > 0;
+  const argsOf = (run: Run) => (hasArgs ? getArgumentValues(field, node, run.variables) : {});
 
-  return (parent, run) => {
-    const args = hasArgs ? getArgumentValues(field, node, run.variables) : {};
-    if (authScopes !== undefined) {
-      const map = typeof authScopes === 'function' ? authScopes(parent, args, run.context, undefined) : authScopes;
-      if (!allows(map, run)) throw DECLINE;
-    }
-    if (exposed !== undefined) return (parent as Record<string, unknown>)[exposed];
-    let mapped: unknown = args;
+  const check: Check | undefined =
+    authScopes === undefined
+      ? undefined
+      : (parent, run) => {
+          const map = typeof authScopes === 'function' ? authScopes(parent, argsOf(run), run.context, undefined) : authScopes;
+          if (!allows(map, run)) throw DECLINE;
+        };
+  if (exposed !== undefined) return { check, read: (parent) => (parent as Record<string, unknown>)[exposed], exposed: true };
+  const read: Read = (parent, run) => {
+    let mapped: unknown = argsOf(run);
     for (const mapper of mappers) {
       mapped = mapper(mapped, run.context, undefined);
       if (mapped instanceof Promise) declineAwaiting(mapped);
     }
     return resolve!(parent, mapped, run.context, undefined);
   };
+  return { check, read, exposed: false };
 }
 
 /** scope-auth's default ("any") strategy over one scope map: one scope that holds is enough. */
@@ -242,50 +306,109 @@ function allows(map: unknown, run: Run): boolean {
   return false;
 }
 
-interface PothosTypeOptions {
-  readonly pothosOptions?: { readonly authScopes?: unknown; readonly runScopesOnType?: boolean };
-}
-
 /** How a resolved value becomes its part of the answer, for one output type. */
-function completerOf(type: GraphQLOutputType, selectionSets: readonly SelectionSetNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): Complete {
+function completerOf(type: GraphQLOutputType, selectionSets: readonly SelectionSetNode[], planning: Planning): Completer {
   if (isNonNullType(type)) {
-    const inner = completerOf(type.ofType, selectionSets, fragments);
-    return (value, run) => {
+    const inner = completerOf(type.ofType, selectionSets, planning);
+    const present = (value: unknown) => {
       if (value == null) throw DECLINE;
-      return inner(value, run);
+    };
+    return {
+      complete: (value, run) => (present(value), inner.complete(value, run)),
+      write: (value, run) => (present(value), inner.write(value, run)),
+      pure: inner.pure,
     };
   }
   if (isListType(type)) {
-    const item = completerOf(type.ofType, selectionSets, fragments);
-    return (value, run) => {
-      if (value == null) return null;
+    const item = completerOf(type.ofType, selectionSets, planning);
+    const items = (value: unknown): unknown[] => {
       if (!Array.isArray(value)) throw DECLINE;
-      const answer = new Array<unknown>(value.length);
-      for (let i = 0; i < value.length; i++) answer[i] = item(value[i], run);
-      return answer;
+      return value;
+    };
+    return {
+      complete: (value, run) => (value == null ? null : items(value).map((each) => item.complete(each, run))),
+      write: (value, run) => {
+        if (value == null) return 'null';
+        const list = items(value);
+        let text = '[';
+        for (let i = 0; i < list.length; i++) text += (i === 0 ? '' : ',') + item.write(list[i], run);
+        return text + ']';
+      },
+      pure: item.pure,
     };
   }
   if (isScalarType(type) || isEnumType(type)) {
-    return (value) => {
-      if (value == null) return null;
+    const serialized = (value: unknown) => {
       const serialized = type.serialize(value);
       if (serialized === undefined) throw DECLINE;
       return serialized;
     };
-  }
-  if (isObjectType(type)) {
-    const { authScopes, runScopesOnType } = (type.extensions as PothosTypeOptions).pothosOptions ?? {};
-    if (authScopes !== undefined && !runScopesOnType) throw new NotCompilable('type scopes checked per field');
-    if (authScopes !== undefined && typeof authScopes !== 'function') throw new NotCompilable('type scope map');
-    if (authScopes === undefined && type.isTypeOf) throw new NotCompilable('isTypeOf');
-    // Planned now: the document's selections are finite, however the schema's types refer to each other.
-    const fields = planFields(type, selectionSets, fragments);
-    const typeScopes = authScopes as ((parent: unknown, context: unknown) => unknown) | undefined;
-    return (value, run) => {
-      if (value == null) return null;
-      if (typeScopes && !allows(typeScopes(value, run.context), run)) throw DECLINE;
-      return answerObject(fields, value, run);
+    return {
+      complete: (value) => (value == null ? null : serialized(value)),
+      write: (value) => {
+        if (value == null) return 'null';
+        const text = JSON.stringify(serialized(value));
+        if (text === undefined) throw DECLINE; // a function or a symbol: JSON.stringify would leave the key out
+        return text;
+      },
+      pure: true,
     };
   }
+  if (isObjectType(type)) return objectCompleter(type, selectionSets, planning);
   throw new NotCompilable(`output type ${getNamedType(type).name}`);
+}
+
+interface ObjectTypeExtensions {
+  readonly pothosOptions?: { readonly authScopes?: unknown; readonly runScopesOnType?: boolean };
+  /** The type's objects never change once made (a change makes a new object): their answer texts may be kept. */
+  readonly immutable?: boolean;
+}
+
+/**
+ * An object's answer. For a type whose objects never change (`extensions: { immutable: true }`:
+ * the directory's users), when every field asked is an exposed property (so the text depends on
+ * the object alone, once the checks pass), the text is kept (see answer-texts.ts) and written
+ * again for the same object. The checks still run on every request: they depend on the caller.
+ */
+function objectCompleter(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], planning: Planning): Completer {
+  const extensions = type.extensions as ObjectTypeExtensions;
+  const { authScopes, runScopesOnType } = extensions.pothosOptions ?? {};
+  if (authScopes !== undefined && !runScopesOnType) throw new NotCompilable('type scopes checked per field');
+  if (authScopes !== undefined && typeof authScopes !== 'function') throw new NotCompilable('type scope map');
+  if (authScopes === undefined && type.isTypeOf) throw new NotCompilable('isTypeOf');
+  const typeScopes = authScopes as ((parent: unknown, context: unknown) => unknown) | undefined;
+  const plan = (cached: boolean) => planFields(type, selectionSets, { ...planning, cached });
+  // Planned now: the document's selections are finite, however the schema's types refer to each other.
+  let fields = plan(planning.cached);
+  const everyFieldPure = fields.every((field) => field.pure);
+  const { texts } = planning;
+  const kept = texts !== undefined && extensions.immutable === true && !planning.cached && everyFieldPure;
+  if (kept) fields = plan(true); // its parts are written into its text, never kept on their own
+  const checks = fields.flatMap((field) => (field.check ? [field.check] : []));
+  const checked = (value: unknown, run: Run) => {
+    if (typeScopes && !allows(typeScopes(value, run.context), run)) throw DECLINE;
+  };
+  const owner = {};
+
+  return {
+    complete: (value, run) => {
+      if (value == null) return null;
+      checked(value, run);
+      return answerObject(fields, value, run);
+    },
+    write: (value, run) => {
+      if (value == null) return 'null';
+      checked(value, run);
+      if (!kept || typeof value !== 'object') return writeObject(fields, value, run);
+      for (const check of checks) check(value, run);
+      let text = texts.get(owner, value);
+      if (text === undefined) {
+        text = writeObject(fields, value, run);
+        texts.set(owner, value, text);
+      }
+      return text;
+    },
+    // Pure for the object above it only without checks of its own (those depend on the caller).
+    pure: typeScopes === undefined && everyFieldPure && fields.every((field) => field.check === undefined),
+  };
 }

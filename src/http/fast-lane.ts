@@ -117,28 +117,30 @@ export function createFastLane(options: FastLaneOptions): FastLane {
 
   function runAll(caller: Caller, prepared: readonly PreparedOperation[], batch: readonly GraphQLParams[], isBatch: boolean): MaybePromise<Answered | undefined> {
     const lookups: LookupStats[] = [];
-    const results: Array<MaybePromise<ExecutionResult>> = [];
+    const results: Array<MaybePromise<ExecutionResult | string>> = [];
     let pending = false;
     for (let i = 0; i < prepared.length; i++) {
       const result = run(caller, prepared[i]!, batch[i]!, lookups);
       pending ||= result instanceof Promise;
       results.push(result);
     }
-    const done = (settled: readonly ExecutionResult[]): Answered | undefined => {
-      if (settled.some((result) => result.errors)) return undefined;
-      const text = isBatch ? `[${settled.map((result) => JSON.stringify(result)).join(',')}]` : JSON.stringify(settled[0]);
-      return { text, operations: prepared, caller, lookups };
+    const done = (settled: ReadonlyArray<ExecutionResult | string>): Answered | undefined => {
+      if (settled.some((result) => typeof result !== 'string' && result.errors)) return undefined;
+      const texts = settled.map((result) => (typeof result === 'string' ? result : JSON.stringify(result)));
+      return { text: isBatch ? `[${texts.join(',')}]` : texts[0]!, operations: prepared, caller, lookups };
     };
-    return pending ? Promise.all(results).then(done) : done(results as ExecutionResult[]);
+    return pending ? Promise.all(results).then(done) : done(results as Array<ExecutionResult | string>);
   }
 
-  function run(caller: Caller, operation: PreparedOperation, { variables }: GraphQLParams, lookups: LookupStats[]): MaybePromise<ExecutionResult> {
+  /** One operation's result: as JSON text when its compiled query answered, else as yoga's execution gives it. */
+  function run(caller: Caller, operation: PreparedOperation, { variables }: GraphQLParams, lookups: LookupStats[]): MaybePromise<ExecutionResult | string> {
     const context = options.contextFor(caller);
     lookups.push(context.loaders.stats);
-    const data = operation.compiled?.(context, variables) ?? DECLINED;
+    const data = operation.compiled?.text(context, variables) ?? DECLINED;
     if (data !== DECLINED) {
       stats.compiled += 1;
-      return withLookupStats({ data } as ExecutionResult, context.loaders.stats);
+      // JSON.stringify(withLookupStats({ data }, …)), with the data already written.
+      return `{"data":${data},"extensions":${JSON.stringify(withLookupStats({} as ExecutionResult, context.loaders.stats).extensions)}}`;
     }
     // The same context: what the compiled query looked up (or started fetching) is not looked up again.
     return options.execute({

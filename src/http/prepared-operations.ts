@@ -6,6 +6,7 @@
  * remembered as declined, so a repeated bad document costs one lookup here before yoga answers it.
  */
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { AnswerTexts } from './answer-texts.ts';
 import { compileQuery, type CompiledQuery, type ScopesOf } from './compiled-query.ts';
 import { compileOperationCost, type OperationCost } from './operation-cost.ts';
 
@@ -36,15 +37,21 @@ export interface PreparedOperations {
 const MAX_DOCUMENTS = 1_000;
 /** Longer texts are not kept: one-off documents should not push out the ones clients repeat. */
 const MAX_KEPT_QUERY_LENGTH = 16_384;
+/**
+ * Users whose answer texts are kept, per generation (see answer-texts.ts): up to twice this many
+ * are held, a few hundred bytes each (about 30 MB at most with the bench's selection).
+ */
+const KEPT_ANSWER_TEXTS = 32_768;
 
 type Entry = { readonly document: DocumentNode; readonly queries: ReadonlyMap<string | undefined, PreparedOperation> } | 'declined';
 
 export function createPreparedOperations(enveloped: Enveloped, scopesOf: ScopesOf, limits: { readonly maxDepth: number }): PreparedOperations {
+  const texts = new AnswerTexts(KEPT_ANSWER_TEXTS);
   const prepared = (document: DocumentNode, operationName: string | undefined, name: string | null): PreparedOperation => ({
     document,
     operationName,
     name,
-    compiled: compileQuery(enveloped.schema, document, operationName, scopesOf),
+    compiled: compileQuery(enveloped.schema, document, operationName, scopesOf, texts),
     cost: compileOperationCost(enveloped.schema, document, operationName, limits.maxDepth),
   });
 

@@ -98,7 +98,7 @@ export function createRestOperations(enveloped: RestOptions['enveloped']): RestO
     async run(text, variables, context) {
       const entry = prepared(text);
       if (!('document' in entry)) return { errors: entry };
-      const data = entry.compiled?.(context, variables) ?? DECLINED;
+      const data = entry.compiled?.data(context, variables) ?? DECLINED;
       if (data !== DECLINED) return { data: data as Record<string, unknown> };
       return enveloped.execute({ schema, document: entry.document, variableValues: variables, contextValue: context });
     },

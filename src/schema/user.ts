@@ -42,9 +42,9 @@ const LoginMethodType = builder.objectRef<LoginMethod>('LoginMethod').implement(
     supertokensUserId: t.exposeID('supertokensUserId', { description: "The recipe user's SuperTokens id." }),
     email: t.exposeString('email', { nullable: true }),
     phoneNumber: t.exposeString('phoneNumber', { nullable: true }),
-    thirdParty: t.field({ type: ThirdPartyIdentityType, nullable: true, resolve: (method) => method.thirdParty }),
+    thirdParty: t.expose('thirdParty', { type: ThirdPartyIdentityType, nullable: true }),
     tenantIds: t.exposeStringList('tenantIds', { description: 'Sorted.' }),
-    timeJoined: t.field({ type: 'DateTime', resolve: (method) => method.timeJoined }),
+    timeJoined: t.expose('timeJoined', { type: 'DateTime' }),
     verified: t.exposeBoolean('verified', {
       description: 'Its email is verified (a login method without an email, a phone number, counts as verified, as in SuperTokens).',
     }),
@@ -65,6 +65,8 @@ export const UserType = builder.objectRef<User>('User').implement({
   // error. The root fields check the same rule first, with a clearer error.
   ...userNeedsPermissionOrSelf(USERS_READ),
   runScopesOnType: true,
+  // A user object never changes (a changed user is a new object): the fast lane may keep its answer text.
+  extensions: { immutable: true },
   fields: (t) => ({
     id: t.exposeID('id', { description: "The user's id as the SDK shows it: its external id when it has one, else supertokensUserId." }),
     supertokensUserId: t.exposeID('supertokensUserId', { description: 'The SuperTokens id of the primary (or only) login method.' }),
@@ -75,45 +77,39 @@ export const UserType = builder.objectRef<User>('User').implement({
     }),
     emails: t.exposeStringList('emails', { ...personal, description: "Every login method's email, distinct and sorted." }),
     phoneNumbers: t.exposeStringList('phoneNumbers', { ...personal, description: 'Distinct and sorted.' }),
-    thirdParty: t.field({
+    thirdParty: t.expose('thirdParty', {
       ...personal,
       ...cost({ listSize: { assumedSize: 1 } }),
       type: [ThirdPartyIdentityType],
       description: 'Sorted by provider, then user id.',
-      resolve: (user) => user.thirdParty,
     }),
-    loginMethods: t.field({
+    loginMethods: t.expose('loginMethods', {
       ...personal,
       ...cost({ listSize: { assumedSize: 2 } }),
       type: [LoginMethodType],
       description: 'Earliest first (timeJoined, then SuperTokens id).',
-      resolve: (user) => user.loginMethods,
     }),
     tenantIds: t.exposeStringList('tenantIds', { description: "The union of the login methods' tenants, sorted." }),
-    timeJoined: t.field({
+    timeJoined: t.expose('timeJoined', {
       type: 'DateTime',
       description: "The earliest of the login methods' timeJoined.",
-      resolve: (user) => user.timeJoined,
     }),
-    lastActive: t.field({
+    lastActive: t.expose('lastActive', {
       type: 'DateTime',
       nullable: true,
       description: 'When SuperTokens last saw a session of this user; null if never.',
-      resolve: (user) => user.lastActive,
     }),
     roles: t.exposeStringList('roles', { description: 'Distinct role names over every tenant, sorted.' }),
-    rolesByTenant: t.field({
+    rolesByTenant: t.expose('rolesByTenant', {
       ...cost({ listSize: { assumedSize: 2 } }),
       type: [TenantRolesType],
       description: 'The tenants in which the user holds roles, sorted by tenant.',
-      resolve: (user) => user.rolesByTenant,
     }),
     permissions: t.exposeStringList('permissions', { description: "What the user's roles grant, distinct and sorted." }),
-    metadata: t.field({
+    metadata: t.expose('metadata', {
       type: 'JSONObject',
       ...personal,
       description: "SuperTokens user metadata: always an object, {} when none.",
-      resolve: (user) => user.metadata,
     }),
   }),
 });
