@@ -39,6 +39,7 @@ export class AnswerTexts implements TextCache {
   }
 
   set(owner: object, value: object, text: string): void {
+    text = flattened(text);
     let rest = this.#young.get(value) ?? this.#old.get(value);
     this.#old.delete(value);
     // The newest first; the oldest selection beyond the bound goes.
@@ -62,4 +63,18 @@ export class AnswerTexts implements TextCache {
     }
     this.#young.set(value, kept);
   }
+}
+
+/** Where flattened's conversion goes: a store nobody reads, which the compiler cannot drop. */
+let converted = 0;
+
+/**
+ * The same string, flat. V8 keeps a string built by `+` as a tree of its pieces (a rope) until
+ * something needs it whole, and then flattens a copy for that use only when the rope is inside a
+ * larger one: a kept text written into a hundred answers would be walked a hundred times.
+ * Converting it to a number needs it flat, and V8 flattens it in place, once.
+ */
+export function flattened(text: string): string {
+  converted = Number(text);
+  return text;
 }

@@ -17,21 +17,26 @@ import {
   getArgumentValues,
   getNamedType,
   getVariableValues,
+  GraphQLID,
+  GraphQLString,
   isEnumType,
   isListType,
   isNonNullType,
   isObjectType,
   isScalarType,
   Kind,
+  valueFromAST,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLArgument,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import type { MaybePromise } from '../maybe-promise.ts';
 import type { RequestContext } from '../schema/context.ts';
@@ -65,8 +70,10 @@ interface Run {
   readonly scopesOf: ScopesOf;
 }
 
-type Check = (parent: unknown, run: Run) => void;
-type Read = (parent: unknown, run: Run) => unknown;
+type Args = Record<string, unknown>;
+type ArgsOf = (run: { readonly variables: Record<string, unknown> }) => Args;
+type Check = (parent: unknown, args: Args, run: Run) => void;
+type Read = (parent: unknown, args: Args, run: Run) => unknown;
 
 /** How a resolved value becomes its part of the answer: as a value, or as JSON text. */
 interface Completer {
@@ -80,6 +87,8 @@ interface FieldPlan {
   readonly key: string;
   /** The key as JSON text. */
   readonly quotedKey: string;
+  /** The field's arguments in this run, as graphql-js's getArgumentValues gives them. */
+  readonly argsOf: ArgsOf;
   /** The field's own authScopes, when it has some: throws DECLINE when they refuse. */
   readonly check: Check | undefined;
   /** The field's value from its parent, checks aside. */
@@ -120,14 +129,14 @@ export function compileQuery(
     if (error instanceof NotCompilable) return undefined;
     throw error;
   }
-  const variableDefinitions = operation.variableDefinitions ?? [];
+  const coerceVariables = variablesCoercer(schema, operation.variableDefinitions ?? []);
 
   const answer =
     <T>(form: (fields: readonly FieldPlan[], parent: unknown, run: Run) => T) =>
     (context: RequestContext, rawVariables: Record<string, unknown> | undefined): T | typeof DECLINED => {
-      const coerced = getVariableValues(schema, variableDefinitions, rawVariables ?? {}, { maxErrors: 1 });
-      if (coerced.errors) return DECLINED;
-      const run: Run = { context, variables: coerced.coerced, scopes: undefined, scopesOf };
+      const variables = coerceVariables(rawVariables ?? {});
+      if (variables === undefined) return DECLINED;
+      const run: Run = { context, variables, scopes: undefined, scopesOf };
       try {
         return form(root, undefined, run);
       } catch {
@@ -137,10 +146,42 @@ export function compileQuery(
   return { data: answer(answerObject), text: answer(writeObject) };
 }
 
+/**
+ * The operation's variables as getVariableValues coerces them (undefined where it reports an
+ * error). When every variable is a String or an ID without a default, as most lookups are, and
+ * each is given as a string, coercion keeps the strings as they are: that case is taken directly.
+ */
+export function variablesCoercer(
+  schema: GraphQLSchema,
+  definitions: readonly VariableDefinitionNode[],
+): (raw: Record<string, unknown>) => Record<string, unknown> | undefined {
+  const coerced = (raw: Record<string, unknown>) => {
+    const result = getVariableValues(schema, definitions, raw, { maxErrors: 1 });
+    return result.errors ? undefined : result.coerced;
+  };
+  const strings = definitions.every((definition) => {
+    const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
+    const named = type.kind === Kind.NAMED_TYPE ? schema.getType(type.name.value) : undefined;
+    return (named === GraphQLString || named === GraphQLID) && definition.defaultValue === undefined && !definition.directives?.length;
+  });
+  if (!strings) return coerced;
+  const names = definitions.map((definition) => definition.variable.name.value);
+  return (raw) => {
+    const variables: Record<string, unknown> = {};
+    for (const name of names) {
+      const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
+      if (typeof value !== 'string') return coerced(raw); // missing, null, a number…: the full rules
+      variables[name] = value;
+    }
+    return variables;
+  };
+}
+
 /** The field's value, after its checks; a value still to be fetched declines. */
 function resolved(field: FieldPlan, parent: unknown, run: Run): unknown {
-  field.check?.(parent, run);
-  const value = field.read(parent, run);
+  const args = field.argsOf(run);
+  field.check?.(parent, args, run);
+  const value = field.read(parent, args, run);
   if (value instanceof Promise) declineAwaiting(value); // to be fetched: the usual way batches it
   return value;
 }
@@ -224,15 +265,16 @@ function planField(type: GraphQLObjectType, key: string, nodes: readonly FieldNo
   const name = node.name.value;
   const quotedKey = JSON.stringify(key);
   if (name === '__typename') {
-    return { key, quotedKey, check: undefined, read: () => type.name, completer: TYPENAME, pure: true };
+    return { key, quotedKey, argsOf: noArgs, check: undefined, read: () => type.name, completer: TYPENAME, pure: true };
   }
   if (name.startsWith('__')) throw new NotCompilable('introspection');
   const field = type.getFields()[name];
   if (!field) throw new NotCompilable('unknown field');
   const subSelections = nodes.flatMap((each) => (each.selectionSet ? [each.selectionSet] : []));
-  const { check, read, exposed } = resolverOf(field, node);
+  const { check, read, exposed } = resolverOf(field);
   const completer = completerOf(field.type, subSelections, planning);
-  return { key, quotedKey, check, read, completer, pure: exposed && field.args.length === 0 && completer.pure };
+  const argsOf = field.args.length === 0 ? noArgs : argumentsOf(field, node);
+  return { key, quotedKey, argsOf, check, read, completer, pure: exposed && field.args.length === 0 && completer.pure };
 }
 
 const TYPENAME: Completer = { complete: (value) => value, write: (value) => JSON.stringify(value), pure: true };
@@ -250,8 +292,60 @@ interface PothosFieldExtensions {
   };
 }
 
+const noArgs: ArgsOf = () => ({});
+
+/**
+ * The field's arguments, as getArgumentValues gives them (argument order, defaults for what is
+ * left out or a variable not given), with the document's scalar literals coerced once, when
+ * compiled. A list or object literal (it may hold variables) is left to getArgumentValues.
+ * A null or missing value where the schema forbids one declines (graphql-js reports it).
+ */
+export function argumentsOf(field: GraphQLField<unknown, unknown>, node: FieldNode): ArgsOf {
+  const given = new Map((node.arguments ?? []).map((argument) => [argument.name.value, argument.value]));
+  type Source = { readonly name: string; readonly constant: unknown } | { readonly name: string; readonly variable: string; readonly definition: GraphQLArgument };
+  const sources: Source[] = [];
+  for (const definition of field.args) {
+    const { name } = definition;
+    const value = given.get(name);
+    if (value === undefined) {
+      if (definition.defaultValue !== undefined) sources.push({ name, constant: definition.defaultValue });
+      else if (isNonNullType(definition.type)) throw new NotCompilable('required argument missing');
+    } else if (value.kind === Kind.VARIABLE) {
+      sources.push({ name, variable: value.name.value, definition });
+    } else {
+      // A list or an object (which may hold variables, or be changed by whoever gets it): made anew each run.
+      if (value.kind === Kind.LIST || value.kind === Kind.OBJECT) return (run) => getArgumentValues(field, node, run.variables);
+      const constant = valueFromAST(value, definition.type);
+      if (constant === undefined || (typeof constant === 'object' && constant !== null)) {
+        return (run) => getArgumentValues(field, node, run.variables);
+      }
+      sources.push({ name, constant });
+    }
+  }
+  return (run) => {
+    const args: Args = {};
+    for (const source of sources) {
+      if ('constant' in source) {
+        args[source.name] = source.constant;
+        continue;
+      }
+      const { variables } = run;
+      if (Object.hasOwn(variables, source.variable)) {
+        const value = variables[source.variable];
+        if (value == null && isNonNullType(source.definition.type)) throw DECLINE;
+        args[source.name] = value;
+      } else if (source.definition.defaultValue !== undefined) {
+        args[source.name] = source.definition.defaultValue;
+      } else if (isNonNullType(source.definition.type)) {
+        throw DECLINE;
+      }
+    }
+    return args;
+  };
+}
+
 /** The field's checks and value: what scope-auth, validation and the resolver would do, in that order. */
-function resolverOf(field: GraphQLField<unknown, unknown>, node: FieldNode): { check: Check | undefined; read: Read; exposed: boolean } {
+function resolverOf(field: GraphQLField<unknown, unknown>): { check: Check | undefined; read: Read; exposed: boolean } {
   const extensions = field.extensions as PothosFieldExtensions;
   const options = extensions.pothosOptions ?? {};
   if (options.grantScopes !== undefined || options.skipTypeScopes || options.skipInterfaceScopes || options.unauthorizedResolver) {
@@ -262,19 +356,16 @@ function resolverOf(field: GraphQLField<unknown, unknown>, node: FieldNode): { c
   const exposed = extensions.pothosExposedField;
   const resolve = extensions.pothosOriginalResolve;
   if (exposed === undefined && !resolve) throw new NotCompilable('no resolver');
-  const hasArgs = field.args.length > 0;
-  const argsOf = (run: Run) => (hasArgs ? getArgumentValues(field, node, run.variables) : {});
-
   const check: Check | undefined =
     authScopes === undefined
       ? undefined
-      : (parent, run) => {
-          const map = typeof authScopes === 'function' ? authScopes(parent, argsOf(run), run.context, undefined) : authScopes;
+      : (parent, args, run) => {
+          const map = typeof authScopes === 'function' ? authScopes(parent, args, run.context, undefined) : authScopes;
           if (!allows(map, run)) throw DECLINE;
         };
   if (exposed !== undefined) return { check, read: (parent) => (parent as Record<string, unknown>)[exposed], exposed: true };
-  const read: Read = (parent, run) => {
-    let mapped: unknown = argsOf(run);
+  const read: Read = (parent, args, run) => {
+    let mapped: unknown = args;
     for (const mapper of mappers) {
       mapped = mapper(mapped, run.context, undefined);
       if (mapped instanceof Promise) declineAwaiting(mapped);
@@ -294,8 +385,9 @@ function allows(map: unknown, run: Run): boolean {
     if (scopes instanceof Promise) declineAwaiting(scopes); // the caller's record is still to be fetched
     run.scopes = scopes;
   }
-  for (const [name, parameter] of Object.entries(map)) {
+  for (const name in map) {
     if (name.startsWith('$')) throw DECLINE;
+    const parameter = (map as Record<string, unknown>)[name];
     const scope = run.scopes[name];
     if (scope == null || scope === false) continue;
     if (typeof scope !== 'function') return true;
@@ -400,7 +492,7 @@ function objectCompleter(type: GraphQLObjectType, selectionSets: readonly Select
       if (value == null) return 'null';
       checked(value, run);
       if (!kept || typeof value !== 'object') return writeObject(fields, value, run);
-      for (const check of checks) check(value, run);
+      for (const check of checks) check(value, {}, run);
       let text = texts.get(owner, value);
       if (text === undefined) {
         text = writeObject(fields, value, run);
