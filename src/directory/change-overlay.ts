@@ -135,14 +135,17 @@ class MutableOverlay {
     const old = this.ownUser(supertokensUserId);
     if (!old) return;
     const baseUser = this.base.ownUser(supertokensUserId);
-    const wasShadowed = this.users.has(supertokensUserId);
+    // Where `old` is held: the overlay (which may hold the very object the base holds: a reload
+    // keeps unchanged users, and a replayed change may upsert one) or the base.
+    const inOverlay = this.users.get(supertokensUserId);
+    const wasShadowed = inOverlay !== undefined;
     this.users.set(supertokensUserId, null);
     if (baseUser && !wasShadowed) {
       // The base's user is hidden from now on: its groups count one member less.
       this.shadowed += 1;
       for (const group of groupsOf(baseUser)) this.shadowedInGroup.set(group, (this.shadowedInGroup.get(group) ?? 0) + 1);
     }
-    if (old !== baseUser) {
+    if (inOverlay) {
       // The user came from this overlay: take it out of the overlay's pools.
       const segments = segmentsOf(old);
       for (const segment of segments) this.everyone[segment].delete(old);

@@ -373,3 +373,25 @@ describe('UserSnapshot.users(filter): the listing, walked one user at a time', (
     expect(first.value).toBe(snapshot.listUsers({ role: 'admin', first: 1 }).users[0]);
   });
 });
+
+describe('UserSnapshot changes that hold the base’s own objects', () => {
+  // A reload keeps the users it finds unchanged, so a change replayed on it may upsert the very
+  // object the base holds: removing it afterwards must remove it everywhere.
+  it('removes a user upserted as the same object the base holds', async () => {
+    const snapshot = await UserSnapshot.build([a, b, c], new Date(0));
+    const upserted = snapshot.withChanges({ upserts: [a], deletedIds: [] });
+    expect(listed(upserted).sort()).toEqual(['a', 'b', 'c']);
+    const removed = upserted.withChanges({ upserts: [], deletedIds: ['a'] });
+    expect(listed(removed).sort()).toEqual(['b', 'c']);
+    expect(removed.size).toBe(2);
+    expect(ids(removed.listUsers({ first: 10, role: 'admin' }).users)).toEqual(['c']);
+    expect(removed.userNamedBy('a')).toBeUndefined();
+  });
+
+  it('removes, brings back and removes again the same object', async () => {
+    const snapshot = await UserSnapshot.build([a, b], new Date(0));
+    const back = snapshot.withChanges({ upserts: [], deletedIds: ['a'] }).withChanges({ upserts: [a], deletedIds: [] });
+    expect(listed(back).sort()).toEqual(['a', 'b']);
+    expect(listed(back.withChanges({ upserts: [], deletedIds: ['a'] }))).toEqual(['b']);
+  });
+});
