@@ -7,6 +7,7 @@
  * computed when asked for (change events and drift checks), never stored.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { LoginMethod, TenantPermissions, TenantRoles, ThirdPartyIdentity, User } from './user.ts';
 import { compareStrings, distinctSorted, OWN_KEYS_ONLY, RECIPE_IDS } from './user.ts';
 
@@ -189,6 +190,26 @@ export class DirectoryUser implements User {
     return userVersion(this);
   }
 
+  /**
+   * Serves exactly what `other` serves (a reload keeps the user it holds rather than an equal new
+   * one). Metadata is compared as JSON text: the order of its keys is part of what is served.
+   */
+  sameAs(other: DirectoryUser): boolean {
+    return (
+      this === other ||
+      (this.id === other.id &&
+        this.supertokensUserId === other.supertokensUserId &&
+        this.email === other.email &&
+        this.timeJoined === other.timeJoined &&
+        this.lastActive === other.lastActive &&
+        this.#bits === other.#bits &&
+        sameValue(this.tenantIds, other.tenantIds) &&
+        sameGrants(this.#grants, other.#grants) &&
+        sameValue(this.#extra, other.#extra) &&
+        (this.metadata === other.metadata || JSON.stringify(this.metadata) === JSON.stringify(other.metadata)))
+    );
+  }
+
   #phoneNumber(): string | null {
     return typeof this.#extra === 'string' ? this.#extra : null;
   }
@@ -205,6 +226,26 @@ function isEmpty(object: object): boolean {
 }
 
 /** md5 of the user as served, in a fixed field order: the same for a directory user and a plain one. */
+/** Known to serve the same: the same object, or two directory users that serve the same (see DirectoryUser.sameAs). */
+export function sameUser(a: User, b: User): boolean {
+  return a === b || (a instanceof DirectoryUser && b instanceof DirectoryUser && a.sameAs(b));
+}
+
+/** Parts the directory builds itself (arrays and objects in a fixed key order): compared by value. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || isDeepStrictEqual(a, b);
+}
+
+function sameGrants(a: RoleGrants, b: RoleGrants): boolean {
+  return (
+    a === b ||
+    (sameValue(a.roles, b.roles) &&
+      sameValue(a.rolesByTenant, b.rolesByTenant) &&
+      sameValue(a.permissions, b.permissions) &&
+      sameValue(a.permissionsByTenant, b.permissionsByTenant))
+  );
+}
+
 export function userVersion(user: Omit<User, 'version'>): string {
   const served = [
     user.id,

@@ -1,11 +1,14 @@
 /**
  * The in-memory directory: one current `UserSnapshot`, replaced atomically. Reloads are
- * single-flight and build a whole new snapshot before swapping it in; a failed reload keeps the
- * old one. Incremental changes (cache misses found in the database, change notices) are applied
+ * single-flight; a reload keeps the users it finds unchanged, applies the few that changed as
+ * changes, or builds a whole new snapshot when many did, before swapping it in; a failed reload
+ * keeps the old one. Incremental changes (cache misses found in the database, change notices) are applied
  * as new snapshots too.
  */
 import type { Logger } from '../logger.ts';
 import { AbsentKeys } from './absent-keys.ts';
+import { sameUser } from './directory-user.ts';
+import { timeSlices } from './steps.ts';
 import { normalizeEmail, userKeys, type User } from './user.ts';
 import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
 
@@ -122,8 +125,7 @@ export class UserDirectory {
   private compactWhenDue(): void {
     if (this.pendingCompaction || this.pendingReload || !this.loaded) return;
     const { size, changesSinceBuild } = this.current;
-    const threshold = this.options.compactAfter?.(size) ?? Math.max(1_000, Math.ceil(size * 0.02));
-    if (changesSinceBuild < threshold) return;
+    if (changesSinceBuild < this.compactionThreshold(size)) return;
     this.journal = [];
     const from = this.current;
     this.pendingCompaction = (async () => {
@@ -144,31 +146,73 @@ export class UserDirectory {
     const { logger, progressEvery = 50_000 } = this.options;
     const started = performance.now();
     this.journal ??= [];
+    const first = !this.loaded;
     const users: User[] = [];
+    // A reload keeps each user it already holds unchanged (same object: its kept answer texts stay
+    // good, and the new one is garbage at once); what differs is applied as changes when few.
+    const changed: User[] = [];
     let nextProgress = progressEvery;
     for await (const batch of this.source()) {
-      for (const user of batch) users.push(user);
+      for (const user of batch) {
+        const held = first ? undefined : this.current.getBySupertokensId(user.supertokensUserId);
+        if (held !== undefined && sameUser(held, user)) {
+          users.push(held);
+        } else {
+          users.push(user);
+          changed.push(user);
+        }
+      }
       if (users.length >= nextProgress) {
         logger.info({ loaded: users.length }, 'loading users');
         nextProgress += progressEvery;
       }
     }
-    // The first load sorts the activity and email orders after it is served: until then nothing
-    // is. A reload swaps in a whole snapshot, so that no listing waits on a reload's sorting.
-    let snapshot = await UserSnapshot.build(users, new Date(), { ordersLater: !this.loaded });
+    const before = this.current;
+    const deletedIds = first ? [] : await this.missingFrom(users);
+    let snapshot: UserSnapshot;
+    let announced: readonly string[] | undefined;
+    if (!first && changed.length + deletedIds.length <= this.compactionThreshold(before.size)) {
+      snapshot = before.withChanges({ upserts: changed, deletedIds }, new Date());
+      announced = [...deletedIds, ...changed.flatMap(userKeys)];
+    } else {
+      // The first load sorts the activity and email orders after it is served: until then nothing
+      // is. A reload swaps in a whole snapshot, so that no listing waits on a reload's sorting.
+      snapshot = await UserSnapshot.build(users, new Date(), { ordersLater: first });
+    }
     users.length = 0;
     for (const changes of this.journal) snapshot = snapshot.withChanges(changes);
-    const before = this.current;
+    const replaced = this.current;
     this.current = snapshot;
-    const first = !this.loaded;
-    if (!first && (this.options.wantsChanges?.() ?? true)) this.announce(before, snapshot);
+    if (!first && (this.options.wantsChanges?.() ?? true)) this.announce(replaced, snapshot, announced);
     this.loaded = true;
     this.absent.clear();
     const durationMs = performance.now() - started;
-    logger.info({ count: snapshot.size, durationMs: Math.round(durationMs) }, 'users loaded');
+    logger.info({ count: snapshot.size, changed: changed.length, deleted: deletedIds.length, durationMs: Math.round(durationMs) }, 'users loaded');
     const result = { count: snapshot.size, durationMs, loadedAt: snapshot.loadedAt };
     this.options.onLoaded?.(result, first);
     return result;
+  }
+
+  /** The SuperTokens ids of the users held now that a full load did not find (deleted behind our back), in steps. */
+  private async missingFrom(loaded: readonly User[]): Promise<string[]> {
+    const found = new Set<string>();
+    const pause = timeSlices();
+    for (let i = 0; i < loaded.length; i++) {
+      found.add(loaded[i]!.supertokensUserId);
+      if ((i & 1023) === 0) await pause();
+    }
+    const missing: string[] = [];
+    let i = 0;
+    for (const user of this.current.all()) {
+      if (!found.has(user.supertokensUserId)) missing.push(user.supertokensUserId);
+      if ((++i & 1023) === 0) await pause();
+    }
+    return missing;
+  }
+
+  /** Changes since the last build past which a new base is built (see compactWhenDue). */
+  private compactionThreshold(size: number): number {
+    return this.options.compactAfter?.(size) ?? Math.max(1_000, Math.ceil(size * 0.02));
   }
 
   /** Tells `onChange` which users differ between two snapshots (among those `ids` name, or all). */

@@ -175,7 +175,10 @@ export class UserSnapshot {
    * SuperTokens id is now one of its login methods (account linking).
    */
   withChanges({ upserts, deletedIds }: UserChanges, loadedAt = this.loadedAt): UserSnapshot {
-    if (upserts.length === 0 && deletedIds.length === 0) return this;
+    if (upserts.length === 0 && deletedIds.length === 0) {
+      // Nothing changed: this snapshot, read anew at `loadedAt` (a reload that found no change).
+      return loadedAt === this.loadedAt ? this : new UserSnapshot(this.base, this.overlay, loadedAt, this.options, this.memo.carried([], [], this.fewest));
+    }
     // The last version of a user in a change set wins.
     const latest = new Map(upserts.map((user) => [user.supertokensUserId, user]));
     const touched = new Set<string>();
