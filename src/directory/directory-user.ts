@@ -193,8 +193,9 @@ export class DirectoryUser implements User {
   /**
    * Serves exactly what `other` serves (a reload keeps the user it holds rather than an equal new
    * one). Metadata is compared as JSON text: the order of its keys is part of what is served.
+   * `shared` remembers the shared parts (tenant lists, grants) already found equal.
    */
-  sameAs(other: DirectoryUser): boolean {
+  sameAs(other: DirectoryUser, shared: SharedParts = new SharedParts()): boolean {
     return (
       this === other ||
       (this.id === other.id &&
@@ -203,9 +204,9 @@ export class DirectoryUser implements User {
         this.timeJoined === other.timeJoined &&
         this.lastActive === other.lastActive &&
         this.#bits === other.#bits &&
-        sameValue(this.tenantIds, other.tenantIds) &&
-        sameGrants(this.#grants, other.#grants) &&
-        sameValue(this.#extra, other.#extra) &&
+        shared.same(this.tenantIds, other.tenantIds) &&
+        shared.same(this.#grants, other.#grants) &&
+        sameExtra(this.#extra, other.#extra) &&
         (this.metadata === other.metadata || JSON.stringify(this.metadata) === JSON.stringify(other.metadata)))
     );
   }
@@ -226,24 +227,35 @@ function isEmpty(object: object): boolean {
 }
 
 /** md5 of the user as served, in a fixed field order: the same for a directory user and a plain one. */
+/**
+ * Compares the parts users share (one tenant list or RoleGrants object for many users, in each
+ * load): each pair is compared once by value, then known. One per comparison of two loads.
+ */
+export class SharedParts {
+  readonly #equalTo = new Map<object, object>();
+
+  same<T extends object>(held: T, loaded: T): boolean {
+    if (held === loaded || this.#equalTo.get(loaded) === held) return true;
+    if (!isDeepStrictEqual(held, loaded)) return false;
+    this.#equalTo.set(loaded, held);
+    return true;
+  }
+}
+
 /** Known to serve the same: the same object, or two directory users that serve the same (see DirectoryUser.sameAs). */
-export function sameUser(a: User, b: User): boolean {
-  return a === b || (a instanceof DirectoryUser && b instanceof DirectoryUser && a.sameAs(b));
+export function sameUser(a: User, b: User, shared?: SharedParts): boolean {
+  return a === b || (a instanceof DirectoryUser && b instanceof DirectoryUser && a.sameAs(b, shared));
 }
 
-/** Parts the directory builds itself (arrays and objects in a fixed key order): compared by value. */
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || isDeepStrictEqual(a, b);
-}
-
-function sameGrants(a: RoleGrants, b: RoleGrants): boolean {
-  return (
-    a === b ||
-    (sameValue(a.roles, b.roles) &&
-      sameValue(a.rolesByTenant, b.rolesByTenant) &&
-      sameValue(a.permissions, b.permissions) &&
-      sameValue(a.permissionsByTenant, b.permissionsByTenant))
-  );
+/** A single method's phone number or identity, or every login method of a linked user. */
+function sameExtra(a: string | ThirdPartyIdentity | readonly LoginMethod[] | null, b: string | ThirdPartyIdentity | readonly LoginMethod[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a === 'string' || typeof b === 'string') return false;
+  if (!Array.isArray(a) && !Array.isArray(b)) {
+    const [x, y] = [a as ThirdPartyIdentity, b as ThirdPartyIdentity];
+    return x.id === y.id && x.userId === y.userId;
+  }
+  return isDeepStrictEqual(a, b);
 }
 
 export function userVersion(user: Omit<User, 'version'>): string {

@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../logger.ts';
 import { AbsentKeys } from './absent-keys.ts';
-import { sameUser } from './directory-user.ts';
+import { SharedParts, sameUser } from './directory-user.ts';
 import { timeSlices } from './steps.ts';
 import { normalizeEmail, userKeys, type User } from './user.ts';
 import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
@@ -151,16 +151,20 @@ export class UserDirectory {
     // A reload keeps each user it already holds unchanged (same object: its kept answer texts stay
     // good, and the new one is garbage at once); what differs is applied as changes when few.
     const changed: User[] = [];
+    const shared = new SharedParts();
+    const pause = timeSlices();
     let nextProgress = progressEvery;
     for await (const batch of this.source()) {
-      for (const user of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const user = batch[i]!;
         const held = first ? undefined : this.current.getBySupertokensId(user.supertokensUserId);
-        if (held !== undefined && sameUser(held, user)) {
+        if (held !== undefined && sameUser(held, user, shared)) {
           users.push(held);
         } else {
           users.push(user);
           changed.push(user);
         }
+        if ((i & 255) === 255) await pause();
       }
       if (users.length >= nextProgress) {
         logger.info({ loaded: users.length }, 'loading users');
