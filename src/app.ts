@@ -145,7 +145,12 @@ export function createApp(deps: AppDependencies): App {
   const enveloped = yoga.getEnveloped({ request: new yoga.fetchAPI.Request(`http://fast-lane${GRAPHQL_ENDPOINT}`, { method: 'POST' }) });
   const fastLane = createFastLane({
     endpoint: GRAPHQL_ENDPOINT,
-    operations: createPreparedOperations(enveloped, (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext), limits),
+    operations: createPreparedOperations(
+      enveloped,
+      (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext),
+      limits,
+      config.directory.answerCacheUsers,
+    ),
     execute: enveloped.execute,
     schema: enveloped.schema,
     identifyCaller: contexts.identifyCaller,

@@ -10,6 +10,7 @@ export const DirectoryModel = z
       .default('public'),
     ABSENT_TTL_MS: integer(0, 3_600_000).default(5_000),
     LOAD_BATCH_SIZE: integer(100, 100_000).default(5_000),
+    ANSWER_CACHE_USERS: integer(0, 10_000_000).default(32_768),
   })
   .transform((e) => ({
     appId: e.APP_ID,
@@ -17,5 +18,7 @@ export const DirectoryModel = z
       /** How long a miss confirmed by the database is remembered. */
       absentTtlMs: e.ABSENT_TTL_MS,
       loadBatchSize: e.LOAD_BATCH_SIZE,
+      /** Users whose answer texts the fast lane keeps, per generation (twice this at most; see http/answer-texts.ts). */
+      answerCacheUsers: e.ANSWER_CACHE_USERS,
     },
   }));

@@ -37,16 +37,21 @@ export interface PreparedOperations {
 const MAX_DOCUMENTS = 1_000;
 /** Longer texts are not kept: one-off documents should not push out the ones clients repeat. */
 const MAX_KEPT_QUERY_LENGTH = 16_384;
-/**
- * Users whose answer texts are kept, per generation (see answer-texts.ts): up to twice this many
- * are held, a few hundred bytes each (about 30 MB at most with the bench's selection).
- */
-const KEPT_ANSWER_TEXTS = 32_768;
+
 
 type Entry = { readonly document: DocumentNode; readonly queries: ReadonlyMap<string | undefined, PreparedOperation> } | 'declined';
 
-export function createPreparedOperations(enveloped: Enveloped, scopesOf: ScopesOf, limits: { readonly maxDepth: number }): PreparedOperations {
-  const texts = new AnswerTexts(KEPT_ANSWER_TEXTS);
+/**
+ * `keptUsers`: users whose answer texts are kept, per generation (see answer-texts.ts); up to twice
+ * this many are held, a few hundred bytes each.
+ */
+export function createPreparedOperations(
+  enveloped: Enveloped,
+  scopesOf: ScopesOf,
+  limits: { readonly maxDepth: number },
+  keptUsers: number,
+): PreparedOperations {
+  const texts = new AnswerTexts(keptUsers);
   const prepared = (document: DocumentNode, operationName: string | undefined, name: string | null): PreparedOperation => ({
     document,
     operationName,

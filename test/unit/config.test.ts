@@ -45,7 +45,7 @@ describe('parseConfig', () => {
       },
       logLevel: 'info',
       logFormat: undefined,
-      directory: { absentTtlMs: 5000, loadBatchSize: 5000 },
+      directory: { absentTtlMs: 5000, loadBatchSize: 5000, answerCacheUsers: 32768 },
       sync: {
         listen: true,
         listenUrl: undefined,
