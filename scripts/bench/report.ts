@@ -195,7 +195,7 @@ export function markdownReport(results: BenchResults): string {
         ],
       ),
       '',
-      `p99 during reloads ÷ without: ${(reloading.p99Ms / quiet.p99Ms).toFixed(2)}×. Each reload reads every user and builds a new snapshot beside the one being read, in steps, then swaps it in.`,
+      `p99 during reloads ÷ without: ${(reloading.p99Ms / quiet.p99Ms).toFixed(2)}×. Each reload reads every user, in steps beside the snapshot being read, keeps the users it finds unchanged, and swaps in the result (the few changes over the current snapshot, or a whole new one).`,
       '',
     );
   }
