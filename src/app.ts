@@ -143,14 +143,15 @@ export function createApp(deps: AppDependencies): App {
   // Parsed as a POST's (the lane takes no other): yoga's parse hooks read the request, and give a
   // syntax error its code and status before it is cached for yoga's own path too.
   const enveloped = yoga.getEnveloped({ request: new yoga.fetchAPI.Request(`http://fast-lane${GRAPHQL_ENDPOINT}`, { method: 'POST' }) });
+  const operations = createPreparedOperations(
+    enveloped,
+    (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext),
+    limits,
+    config.directory.answerCacheUsers,
+  );
   const fastLane = createFastLane({
     endpoint: GRAPHQL_ENDPOINT,
-    operations: createPreparedOperations(
-      enveloped,
-      (context) => builder.options.scopeAuth!.authScopes(context as GraphQLContext),
-      limits,
-      config.directory.answerCacheUsers,
-    ),
+    operations,
     execute: enveloped.execute,
     schema: enveloped.schema,
     identifyCaller: contexts.identifyCaller,
@@ -180,6 +181,7 @@ export function createApp(deps: AppDependencies): App {
     subscribers: () => deps.userChanges.subscriberCount,
     sync: deps.syncReading,
     fastLane: () => fastLane.stats,
+    answerTexts: () => operations.keptAnswerTexts,
   });
   const frontDoor = createFrontDoor({
     next: (request, response) => rest(request, response, toFastLane),

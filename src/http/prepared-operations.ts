@@ -31,6 +31,8 @@ export interface Enveloped {
 export interface PreparedOperations {
   /** The query operation to run, or undefined when this request must go to yoga. */
   prepare(query: string, operationName: string | null | undefined): PreparedOperation | undefined;
+  /** Users whose answer texts are kept now (see answer-texts.ts). */
+  readonly keptAnswerTexts: number;
 }
 
 /** Documents kept; the oldest go first. */
@@ -83,6 +85,9 @@ export function createPreparedOperations(
   };
 
   return {
+    get keptAnswerTexts() {
+      return texts.size;
+    },
     prepare(query, operationName) {
       let entry = entries.get(query);
       if (entry === undefined) {

@@ -30,6 +30,8 @@ export interface MetricsSources {
   subscribers(): number;
   sync(): SyncReading | undefined;
   fastLane(): Readonly<FastLaneStats>;
+  /** Users whose answer texts the fast lane keeps. */
+  answerTexts(): number;
 }
 
 /** Paths with a label of their own; any other path counts as `other` (no unbounded labels). */
@@ -112,6 +114,14 @@ export class Metrics {
       registers,
       collect() {
         this.set(sources.directoryUsers());
+      },
+    });
+    new Gauge({
+      name: 'usergraph_answer_texts',
+      help: "Users whose JSON answer the fast lane keeps (ANSWER_CACHE_USERS per generation, two generations at most).",
+      registers,
+      collect() {
+        this.set(sources.answerTexts());
       },
     });
     new Gauge({

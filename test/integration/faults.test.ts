@@ -293,6 +293,9 @@ describe('the listener killed again and again during writes', () => {
 
 describe('a lock on a base table', () => {
   it('gives misses a coded timeout, leaves hits alone, says not ready while changes cannot apply, and the changes arrive once it is gone', async ({ cluster, startServer }) => {
+    // Made before the service starts: a new role is a change of roles' permissions, which asks for a
+    // full reload, and that reload must not be the one the lock below holds up.
+    await createRole(cluster.db, 'during-lock');
     const server = await startServer(cluster.url, {
       DATABASE_POOL_SIZE: '1',
       DATABASE_LOCK_TIMEOUT_MS: '300',
@@ -302,7 +305,6 @@ describe('a lock on a base table', () => {
       LISTENER_GRACE_MS: '1000',
     });
     const ready = async () => (await fetch(`${server.url}/ready`)).status;
-    await createRole(cluster.db, 'during-lock');
     const release = await lockTable(cluster.url, 'user_metadata');
     let released = false;
     try {

@@ -126,6 +126,7 @@ describe('/metrics', () => {
   it('tells requests, operations, errors, lookups, the directory and the change feed after traffic', async ({ server, database }) => {
     // Traffic: the fast lane, yoga, an error, a miss the database answers, a change, a subscriber.
     await post(server, { query: 'query Scraped { users(first: 2) { totalCount } }' });
+    await post(server, { query: 'query KeptText { users(first: 2) { nodes { id email } } }' });
     await get(server, 'query ScrapedGet { viewer { kind } }');
     await post(server, { query: '{ users(first: 1) { totalCount } }' }, {});
     const late = await signUpEmailPassword(database.db, { email: 'late@example.com' });
@@ -167,5 +168,6 @@ describe('/metrics', () => {
     expect(sample(text, 'usergraph_listener_down_seconds')).toBe(0);
     expect(sample(text, 'usergraph_subscribers')).toBe(1);
     expect(sample(text, 'usergraph_fast_lane_requests_total', { outcome: 'answered' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'usergraph_answer_texts')).toBeGreaterThanOrEqual(1);
   });
 });
