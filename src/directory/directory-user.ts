@@ -226,7 +226,6 @@ function isEmpty(object: object): boolean {
   return true;
 }
 
-/** md5 of the user as served, in a fixed field order: the same for a directory user and a plain one. */
 /**
  * Compares the parts users share (one tenant list or RoleGrants object for many users, in each
  * load): each pair is compared once by value, then known. One per comparison of two loads.
@@ -258,6 +257,7 @@ function sameExtra(a: string | ThirdPartyIdentity | readonly LoginMethod[] | nul
   return isDeepStrictEqual(a, b);
 }
 
+/** md5 of the user as served, in a fixed field order: the same for a directory user and a plain one. */
 export function userVersion(user: Omit<User, 'version'>): string {
   const served = [
     user.id,

@@ -164,7 +164,10 @@ export class UserDirectory {
           users.push(user);
           changed.push(user);
         }
-        if ((i & 255) === 255) await pause();
+        if ((i & 255) === 255) {
+          const paused = pause();
+          if (paused) await paused;
+        }
       }
       if (users.length >= nextProgress) {
         logger.info({ loaded: users.length }, 'loading users');
@@ -203,13 +206,19 @@ export class UserDirectory {
     const pause = timeSlices();
     for (let i = 0; i < loaded.length; i++) {
       found.add(loaded[i]!.supertokensUserId);
-      if ((i & 1023) === 0) await pause();
+      if ((i & 1023) === 1023) {
+        const paused = pause();
+        if (paused) await paused;
+      }
     }
     const missing: string[] = [];
     let i = 0;
     for (const user of this.current.all()) {
       if (!found.has(user.supertokensUserId)) missing.push(user.supertokensUserId);
-      if ((++i & 1023) === 0) await pause();
+      if ((++i & 1023) === 0) {
+        const paused = pause();
+        if (paused) await paused;
+      }
     }
     return missing;
   }

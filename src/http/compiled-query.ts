@@ -226,6 +226,7 @@ function planFields(type: GraphQLObjectType, selectionSets: readonly SelectionSe
   for (const selectionSet of selectionSets) collect(type, selectionSet, planning.fragments, collected, new Set());
   return [...collected].map(([key, nodes]) => planField(type, key, nodes, planning));
 }
+
 function collect(
   type: GraphQLObjectType,
   selectionSet: SelectionSetNode,
@@ -313,12 +314,10 @@ export function argumentsOf(field: GraphQLField<unknown, unknown>, node: FieldNo
     } else if (value.kind === Kind.VARIABLE) {
       sources.push({ name, variable: value.name.value, definition });
     } else {
-      // A list or an object (which may hold variables, or be changed by whoever gets it): made anew each run.
-      if (value.kind === Kind.LIST || value.kind === Kind.OBJECT) return (run) => getArgumentValues(field, node, run.variables);
-      const constant = valueFromAST(value, definition.type);
-      if (constant === undefined || (typeof constant === 'object' && constant !== null)) {
-        return (run) => getArgumentValues(field, node, run.variables);
-      }
+      // A list or an object (which may hold variables, or be changed by whoever gets it), or a
+      // literal that does not coerce: left to getArgumentValues, on each run.
+      const constant = value.kind === Kind.LIST || value.kind === Kind.OBJECT ? undefined : valueFromAST(value, definition.type);
+      if (constant === undefined || (typeof constant === 'object' && constant !== null)) return (run) => getArgumentValues(field, node, run.variables);
       sources.push({ name, constant });
     }
   }

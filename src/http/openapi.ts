@@ -19,8 +19,7 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { ERRORS } from '../errors.ts';
-import type { RestOperations } from './rest-operations.ts';
-import { PAGING_ARGUMENTS, hasDirective, type Selection } from './rest-operations.ts';
+import { PAGING_ARGUMENTS, hasDirective, type RestOperations, type Selection } from './rest-operations.ts';
 
 type Schema = Record<string, unknown>;
 

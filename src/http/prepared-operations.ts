@@ -40,7 +40,6 @@ const MAX_DOCUMENTS = 1_000;
 /** Longer texts are not kept: one-off documents should not push out the ones clients repeat. */
 const MAX_KEPT_QUERY_LENGTH = 16_384;
 
-
 type Entry = { readonly document: DocumentNode; readonly queries: ReadonlyMap<string | undefined, PreparedOperation> } | 'declined';
 
 /**
