@@ -17,6 +17,8 @@ export interface Target {
 export interface LoadOptions extends Target {
   readonly connections: number;
   readonly seconds: number;
+  /** Requests per second over all connections, paced; as many as the server takes when absent. */
+  readonly overallRate?: number;
 }
 
 export interface LoadResult {
@@ -34,7 +36,7 @@ export interface LoadResult {
   readonly errorAnswers: number;
 }
 
-export async function runLoad({ url, bodies, headers, connections, seconds }: LoadOptions): Promise<LoadResult> {
+export async function runLoad({ url, bodies, headers, connections, seconds, overallRate }: LoadOptions): Promise<LoadResult> {
   let next = 0;
   const latencies: number[] = [];
   const instance = autocannon(
@@ -43,6 +45,7 @@ export async function runLoad({ url, bodies, headers, connections, seconds }: Lo
       method: 'POST',
       connections,
       duration: seconds,
+      ...(overallRate === undefined ? {} : { overallRate: Math.max(1, Math.round(overallRate)) }),
       // A slow baseline (PostGraphile listing a million users) must not turn into connection errors.
       timeout: 120,
       headers: { 'content-type': 'application/json', ...headers },

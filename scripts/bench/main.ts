@@ -32,7 +32,7 @@ import { createPostGraphileFunctions, disableParallelQuery, postgresVersion, see
 import { backendsAreLocal } from './measure-cpu.ts';
 import { readBenchOptions } from './options.ts';
 import { say, timed } from './progress.ts';
-import { markdownReport, type BenchResults, type LoadRow, type OwnListingRow, type RestResult, type StartupResult } from './report.ts';
+import { markdownReport, type BenchResults, type AtRateRow, type LoadRow, type OwnListingRow, type RestResult, type StartupResult } from './report.ts';
 import { dialectOf, OWN_LISTINGS, pickSample, REQUEST_KINDS, type ServerName } from './requests.ts';
 import { buildUsergraph, loggedLoadMs, startServer, type RunningServer } from './servers.ts';
 import { measureLoad, measureReadsDuringReloads, measureRest, settle, type ReadsDuringReloads } from './windows.ts';
@@ -67,6 +67,9 @@ const loads: LoadRow[] = [];
 let rest: RestResult | null = null;
 let duringReloads: ReadsDuringReloads | null = null;
 const ownListings: OwnListingRow[] = [];
+/** What share of usergraph's maximum user(id) throughput the paced load asks for. */
+const AT_RATE_SHARE = 0.8;
+let atRate: AtRateRow | null = null;
 const failures: string[] = [];
 
 try {
@@ -138,6 +141,22 @@ try {
         }
       }
 
+      // The latency target is set at 80 % of usergraph's own maximum, not at saturation.
+      const byIdAtMax = loads.find((row) => row.kind === 'user' && row.server === 'usergraph');
+      if (byIdAtMax && byIdAtMax.requestsPerSecond > 0) {
+        checkInterrupted();
+        const rate = Math.round(byIdAtMax.requestsPerSecond * AT_RATE_SHARE);
+        say(`load: user(id) → usergraph at ${rate} req/s (${AT_RATE_SHARE * 100} % of its maximum)`);
+        const byId = REQUEST_KINDS.find((kind) => kind.key === 'user')!;
+        const usergraph = loaded[0]!;
+        const target = { url: usergraph.url, bodies: byId.requests(sample).map((r) => r.body.usergraph), headers };
+        const row = await measureLoad(usergraph, target, options, meters, rate);
+        atRate = { share: AT_RATE_SHARE, rate, ...row };
+        const failed = row.non2xx + row.errors + row.errorAnswers;
+        if (failed > 0) failures.push(`usergraph, user(id) at ${rate} req/s: ${failed} requests failed`);
+        say(`  ${row.requests} requests in ${row.seconds} s, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms`);
+      }
+
       for (const listing of OWN_LISTINGS) {
         checkInterrupted();
         say(`load: ${listing.label} → usergraph alone`);
@@ -201,6 +220,7 @@ const results: BenchResults = {
   databaseCpuMethod,
   loads,
   rest,
+  atRate,
   ownListings,
   duringReloads,
   failures,

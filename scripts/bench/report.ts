@@ -23,6 +23,14 @@ export interface OwnListingRow extends MeasuredLoad {
   readonly label: string;
 }
 
+/** user(id) on usergraph, paced at a share of the maximum it reached under load. */
+export interface AtRateRow extends MeasuredLoad {
+  /** Of usergraph's user(id) req/s under load. */
+  readonly share: number;
+  /** Requests per second asked of the load generator. */
+  readonly rate: number;
+}
+
 export interface RestResult extends MeasuredRest {
   readonly driftCheckIntervalMs: number;
 }
@@ -50,6 +58,8 @@ export interface BenchResults {
   readonly databaseCpuMethod: string;
   readonly loads: readonly LoadRow[];
   readonly rest: RestResult | null;
+  /** user(id) on usergraph at 80 % of its maximum; null when not reached. */
+  readonly atRate: AtRateRow | null;
   /** Listings neither baseline answers, on usergraph alone. */
   readonly ownListings: readonly OwnListingRow[];
   /** user(id) on usergraph without and during back-to-back reloads; null when not reached. */
@@ -143,6 +153,28 @@ export function markdownReport(results: BenchResults): string {
       '',
       'CPU/req: the server process and its PostgreSQL backends together, per completed request. Above 1× usergraph is faster (req/s) or costlier (CPU/req). ' +
         '–: a server completed no request within the window (compare the latency alone).',
+      '',
+    );
+  }
+
+  if (results.atRate) {
+    const row = results.atRate;
+    out.push(`### user(id) at ${Math.round(row.share * 100)} % of usergraph's maximum (usergraph alone)`, '');
+    out.push(
+      table(
+        ['asked', 'req/s', 'p50', 'p99', 'server CPU/req', 'server CPU', 'failed'],
+        [[
+          `${row.rate.toLocaleString('en')} req/s`,
+          Math.round(row.requestsPerSecond).toLocaleString('en'),
+          ms(row.p50Ms),
+          ms(row.p99Ms),
+          micros(row.serverCpuMs, row.requests),
+          `${Math.round((row.serverCpuMs / 10) / row.seconds)}%`,
+          String(row.non2xx + row.errors + row.errorAnswers),
+        ]],
+      ),
+      '',
+      `The same requests and connections as under load, paced by the load generator at ${Math.round(row.share * 100)} % of the req/s usergraph reached there.`,
       '',
     );
   }

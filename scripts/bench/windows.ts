@@ -37,8 +37,9 @@ export interface MeasuredLoad extends LoadResult {
 
 const ALL_APPLICATIONS = Object.values(APPLICATION_NAMES);
 
-export async function measureLoad(server: RunningServer, target: Target, options: WindowOptions, meters: Meters): Promise<MeasuredLoad> {
-  const load = { ...target, connections: options.connections };
+/** One server under load: as many requests as it takes, or `overallRate` per second, paced. */
+export async function measureLoad(server: RunningServer, target: Target, options: WindowOptions, meters: Meters, overallRate?: number): Promise<MeasuredLoad> {
+  const load = { ...target, connections: options.connections, overallRate };
   if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
   await settle(meters.monitor);
   const serverMeter = new ProcessCpuMeter(server.pid);

@@ -42,6 +42,11 @@ it('runs end to end on 1,000 users: the three servers agree, every load complete
   expect(results.rest).toMatchObject({ seconds: 1, driftCheckIntervalMs: 60_000 });
   expect(stdout).toContain('### Under load');
   expect(stdout).toContain('### usergraph ÷ baseline');
+  // user(id) paced at 80 % of the maximum usergraph reached: a rate asked, requests answered.
+  const maxById = results.loads.find((l) => l.kind === 'user' && l.server === 'usergraph')!.requestsPerSecond;
+  expect(results.atRate).toMatchObject({ share: 0.8, rate: Math.round(maxById * 0.8), non2xx: 0, errors: 0, errorAnswers: 0 });
+  expect(results.atRate!.requests).toBeGreaterThan(0);
+  expect(stdout).toContain("### user(id) at 80 % of usergraph's maximum");
   // usergraph's own listings answer under load.
   expect(results.ownListings.map((row) => [row.label, row.requests > 0, row.errorAnswers])).toEqual(
     OWN_LISTINGS.map((listing) => [listing.label, true, 0]),
