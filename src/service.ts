@@ -78,10 +78,10 @@ export function createService(options: ServiceOptions): Service {
   const userChanges = new UserChangeHub();
   let freshness: Freshness | undefined;
   const directory = new UserDirectory(
-    () => {
+    (pause) => {
       // The drift check compares from the counters as they were when this load began.
       freshness?.driftCheck.beforeLoad();
-      return repository.streamAllUsers();
+      return repository.streamAllUsers(pause);
     },
     {
       absentTtlMs: config.directory.absentTtlMs,

@@ -11,15 +11,18 @@ import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { fingerprintOf, type Fingerprint } from '../directory/fingerprint.ts';
 import { UserAssembly, type LoginMethodPart } from '../directory/user-assembly.ts';
-import { timeSlices } from '../directory/steps.ts';
+import { timeSlices, type Pause } from '../directory/steps.ts';
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
 import { poolOf } from './connect.ts';
 import type { Database } from './database.ts';
 
 export interface UserRepository {
-  /** Every user of the app, streamed in batches, from one consistent snapshot of the database. */
-  streamAllUsers(): AsyncIterable<User[]>;
+  /**
+   * Every user of the app, streamed in batches, from one consistent snapshot of the database;
+   * between slices of its work it awaits `pause` (by default: until pending requests ran).
+   */
+  streamAllUsers(pause?: Pause): AsyncIterable<User[]>;
   /**
    * The users any of these ids names: a SuperTokens user id, an external (mapped) id, or the id of
    * any of a user's login methods (and its external id). Each user once, however many ids name it.
@@ -49,9 +52,10 @@ const FULL_LOAD = {
   roles: 'SELECT user_key, tenant_id, role FROM usergraph_user_roles WHERE app_id = $1',
   verified: 'SELECT user_key, email FROM usergraph_verified_emails WHERE app_id = $1',
   tenants: 'SELECT recipe_user_key, tenant_id, preferred FROM usergraph_login_method_tenants WHERE app_id = $1',
+  // Ordered by user, so that a user's rows come together (bytewise: only adjacency matters).
   loginMethods: `SELECT user_key, recipe_user_key, recipe_id, is_linked, external_user_id, email, phone_number,
       third_party_id, third_party_user_id, time_joined, user_last_active_time, user_metadata
-    FROM usergraph_login_methods WHERE app_id = $1`,
+    FROM usergraph_login_methods WHERE app_id = $1 ORDER BY user_key COLLATE "C"`,
 } as const;
 
 /** How much memory the load's sorts and hashes may use, in its own transaction only. */
@@ -164,56 +168,67 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     return users;
   };
 
-  async function* streamAllUsers(): AsyncGenerator<User[]> {
+  async function* streamAllUsers(pause: Pause = timeSlices()): AsyncGenerator<User[]> {
     const { pool, onQuery } = poolOf(db);
     const assembly = new UserAssembly(logger);
-    const methodsByUser = new Map<string, LoginMethodPart | LoginMethodPart[]>();
     const started = performance.now();
     let partsReadMs = 0;
-    // Two connections in one snapshot (the second imports the first's): the database joins the
-    // login methods on one while the other streams the parts, and every user is whole in it.
-    await withSnapshot(pool, async (parts, methods) => {
-      const read = (client: pg.PoolClient, text: string, onRow: (row: Array<string | null>) => void) => {
-        onQuery?.(text);
-        return streamRows(client, text, [appId], onRow);
-      };
-      const methodsRead = read(methods, FULL_LOAD.loginMethods, (row) => {
-        const method = methodPart(row);
-        const held = methodsByUser.get(method.userKey);
-        if (held === undefined) methodsByUser.set(method.userKey, method);
-        else if (Array.isArray(held)) held.push(method);
-        else methodsByUser.set(method.userKey, [held, method]);
-      });
-      methodsRead.catch(() => {}); // awaited below; a failure of the parts first must not leave it unhandled
-      await read(parts, FULL_LOAD.rolePermissions, ([role, permission]) => assembly.addRolePermission(role!, permission!));
-      await read(parts, FULL_LOAD.roles, ([key, tenant, role]) => assembly.addRole(key!, tenant!, role!));
-      await read(parts, FULL_LOAD.verified, ([key, email]) => assembly.addVerifiedEmail(key!, email!));
-      await read(parts, FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
-      partsReadMs = performance.now() - started;
-      await methodsRead;
-    });
-    const readMs = performance.now() - started;
-    // Assembled in batches, letting requests run at least every SLICE_MS (see steps.ts).
-    let batch: User[] = [];
     let assembled = 0;
-    const pause = timeSlices();
-    for (const held of methodsByUser.values()) {
-      const user = assembly.assemble(Array.isArray(held) ? held : [held]);
+    // Two connections in one snapshot (the second imports the first's): the database joins and
+    // sorts the login methods on one while the other streams the parts, and every user is whole
+    // in it. The login methods come ordered by user, so that each user is assembled as soon as
+    // its rows are in and nothing of its rows outlives it (a reload must not grow the heap's young
+    // generation with a hundred thousand rows held to the end: the collector would copy them).
+    const snapshot = await openSnapshot(pool);
+    try {
+      const { first: parts, second } = snapshot;
+      onQuery?.(FULL_LOAD.loginMethods);
+      const methods = snapshot.cursor(second, FULL_LOAD.loginMethods, [appId]);
+      // On a connection of its own, the first fetch starts the join while the parts are read.
+      let firstRows = second === parts ? undefined : methods.read();
+      firstRows?.catch(() => {}); // awaited below; a failure of the parts first must not leave it unhandled
+      const read = (text: string, onRow: (row: Array<string | null>) => void) => {
+        onQuery?.(text);
+        return streamRows(snapshot.cursor(parts, text, [appId]), onRow, pause);
+      };
+      await read(FULL_LOAD.rolePermissions, ([role, permission]) => assembly.addRolePermission(role!, permission!));
+      await read(FULL_LOAD.roles, ([key, tenant, role]) => assembly.addRole(key!, tenant!, role!));
+      await read(FULL_LOAD.verified, ([key, email]) => assembly.addVerifiedEmail(key!, email!));
+      await read(FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
+      partsReadMs = performance.now() - started;
+
+      let group: LoginMethodPart[] = [];
+      let batch: User[] = [];
+      for (;;) {
+        const rows = await (firstRows ?? methods.read());
+        firstRows = undefined;
+        if (rows.length === 0) break;
+        for (let i = 0; i < rows.length; i++) {
+          const part = methodPart(rows[i]!);
+          if (group.length > 0 && part.userKey !== group[0]!.userKey) {
+            const user = assembly.assemble(group);
+            group = [];
+            if (user && batch.push(user) === batchSize) {
+              yield batch;
+              batch = [];
+            }
+            if ((++assembled & 127) === 0) {
+              const paused = pause();
+              if (paused) await paused;
+            }
+          }
+          group.push(part);
+        }
+      }
+      const user = group.length > 0 ? assembly.assemble(group) : null;
       if (user) batch.push(user);
-      if (batch.length === batchSize) {
-        yield batch;
-        batch = [];
-      }
-      if (++assembled % 128 === 0) {
-        const paused = pause();
-        if (paused) await paused;
-      }
+      if (batch.length > 0) yield batch;
+      await methods.close();
+      await snapshot.commit();
+    } finally {
+      await snapshot.release();
     }
-    if (batch.length > 0) yield batch;
-    logger.debug(
-      { partsReadMs: Math.round(partsReadMs), readMs: Math.round(readMs), assembledMs: Math.round(performance.now() - started - readMs) },
-      'users read and assembled',
-    );
+    logger.debug({ partsReadMs: Math.round(partsReadMs), readMs: Math.round(performance.now() - started) }, 'users read and assembled');
   }
 
   return {
@@ -268,17 +283,37 @@ function methodPart([
   };
 }
 
-/**
- * Runs `work` with two connections reading one read-only snapshot: the second imports the first's
- * (pg_export_snapshot); with a pool of one, both are the same connection. The transactions end,
- * or the connections are dropped, whatever happens.
- */
-async function withSnapshot(pool: pg.Pool, work: (first: pg.PoolClient, second: pg.PoolClient) => Promise<void>): Promise<void> {
+/** Two connections reading one read-only snapshot, until committed or released. */
+interface Snapshot {
+  readonly first: pg.PoolClient;
+  /** Imports the first's snapshot (pg_export_snapshot); with a pool of one, the first itself. */
+  readonly second: pg.PoolClient;
+  /** A cursor over a statement on one of the two; closed by release if still open. */
+  cursor(client: pg.PoolClient, text: string, values: unknown[]): RowCursor;
+  commit(): Promise<void>;
+  /** Hands the connections back: rolled back, or dropped, unless committed. Always call it. */
+  release(): Promise<void>;
+}
+
+async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
   const clients: pg.PoolClient[] = [];
+  const cursors: RowCursor[] = [];
   // A connection that dies while checked out emits 'error' on its client, which pg-pool does not
   // listen to: without a listener the process would die. The query in flight rejects as well.
   const ignore = () => {};
   let ended = false;
+  const release = async () => {
+    // A cursor left open holds its connection (a statement sent after it would wait forever, and
+    // closing it waits for a server that may be gone): such a connection is dropped.
+    const held = new Set(cursors.splice(0).filter((cursor) => cursor.isOpen).map((cursor) => cursor.client));
+    for (const client of clients.splice(0)) {
+      // A load that failed leaves its transaction open: end it, or drop the connection rather
+      // than hand it back mid-transaction.
+      const clean = ended || (!held.has(client) && (await client.query('ROLLBACK').then(() => true, () => false)));
+      client.off('error', ignore);
+      client.release(clean ? undefined : true);
+    }
+  };
   try {
     // A pool of one connection reads everything on it, one statement after the other.
     const connections = Math.min(2, pool.options.max ?? 2);
@@ -297,29 +332,61 @@ async function withSnapshot(pool: pg.Pool, work: (first: pg.PoolClient, second: 
       await second.query(`SET TRANSACTION SNAPSHOT '${rows[0]!.snapshot.replaceAll("'", "''")}'`);
       await second.query(`SET LOCAL work_mem = '${LOAD_WORK_MEM}'`);
     }
-    await work(first, second);
-    for (const client of clients) await client.query('COMMIT');
-    ended = true;
-  } finally {
-    for (const client of clients) {
-      // A load that failed leaves its transaction open: end it, or drop the connection rather
-      // than hand it back mid-transaction.
-      const clean = ended || (await client.query('ROLLBACK').then(() => true, () => false));
-      client.off('error', ignore);
-      client.release(clean ? undefined : true);
-    }
+    return {
+      first,
+      second,
+      cursor(client, text, values) {
+        const cursor = new RowCursor(client, text, values);
+        cursors.push(cursor);
+        return cursor;
+      },
+      async commit() {
+        for (const client of clients) await client.query('COMMIT');
+        ended = true;
+      },
+      release,
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** A statement's rows as arrays of text, fetched FETCH_ROWS at a time; opened by the first read. */
+class RowCursor {
+  private cursor: Cursor | undefined;
+  private closed = false;
+
+  constructor(
+    readonly client: pg.PoolClient,
+    private readonly text: string,
+    private readonly values: unknown[],
+  ) {}
+
+  read(): Promise<Array<Array<string | null>>> {
+    this.cursor ??= this.client.query(new Cursor(this.text, this.values, { rowMode: 'array', types: AS_TEXT }));
+    return this.cursor.read(FETCH_ROWS) as Promise<Array<Array<string | null>>>;
+  }
+
+  /** Opened and not closed: its connection can run nothing else. */
+  get isOpen(): boolean {
+    return this.cursor !== undefined && !this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (!this.cursor || this.closed) return;
+    await this.cursor.close();
+    this.closed = true;
   }
 }
 
 /**
- * Streams a statement's rows (arrays of text) through a cursor, letting requests run at least
- * every SLICE_MS (see steps.ts): a reload must not hold up the reads it runs beside.
+ * Streams a cursor's rows to `onRow`, then closes it, letting requests run at least every
+ * SLICE_MS (see steps.ts): a reload must not hold up the reads it runs beside.
  */
-async function streamRows(client: pg.PoolClient, text: string, values: unknown[], onRow: (row: Array<string | null>) => void): Promise<void> {
-  const cursor = client.query(new Cursor(text, values, { rowMode: 'array', types: AS_TEXT }));
-  const pause = timeSlices();
+async function streamRows(cursor: RowCursor, onRow: (row: Array<string | null>) => void, pause: Pause): Promise<void> {
   for (;;) {
-    const rows = (await cursor.read(FETCH_ROWS)) as Array<Array<string | null>>;
+    const rows = await cursor.read();
     if (rows.length === 0) break;
     for (let i = 0; i < rows.length; i++) {
       onRow(rows[i]!);

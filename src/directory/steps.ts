@@ -18,21 +18,42 @@ export function runNow<T>(steps: Steps<T>): T {
  */
 export const SLICE_MS = 1;
 
+/** Between two slices of a pass: resolves once others had their turn, or undefined to go on at once. */
+export type Pause = () => Promise<void> | undefined;
+
+export interface SliceOptions {
+  /**
+   * When the event loop was busy with others (requests) while the pass stood aside, stand aside
+   * this much longer before the next slice. A pass that nothing waits on (a reload beside a
+   * directory already served) then yields most of the loop under load, and runs at full speed
+   * when idle. 0 (default): only until pending callbacks ran.
+   */
+  readonly restMs?: number;
+}
+
+/** A yield that took longer than this ran others' work: requests are being served. */
+const BUSY_MS = 0.1;
+
 /**
  * For a pass that runs in slices: call the returned function between units of work; once the
  * current slice has lasted SLICE_MS it returns a promise that resolves after pending requests ran
  * (await it), otherwise undefined (go on, nothing to await).
  */
-export function timeSlices(): () => Promise<void> | undefined {
+export function timeSlices({ restMs = 0 }: SliceOptions = {}): Pause {
   let sliceStart = performance.now();
+  const resume = (resolve: () => void) => {
+    sliceStart = performance.now();
+    resolve();
+  };
   return () => {
     if (performance.now() - sliceStart < SLICE_MS) return undefined;
-    return new Promise<void>((resolve) =>
+    return new Promise<void>((resolve) => {
+      const yielded = performance.now();
       setImmediate(() => {
-        sliceStart = performance.now();
-        resolve();
-      }),
-    );
+        if (restMs > 0 && performance.now() - yielded > BUSY_MS) setTimeout(resume, restMs, resolve);
+        else resume(resolve);
+      });
+    });
   };
 }
 

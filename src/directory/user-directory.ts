@@ -8,12 +8,20 @@
 import type { Logger } from '../logger.ts';
 import { AbsentKeys } from './absent-keys.ts';
 import { SharedParts, sameUser } from './directory-user.ts';
-import { timeSlices } from './steps.ts';
+import { timeSlices, type Pause } from './steps.ts';
 import { normalizeEmail, userKeys, type User } from './user.ts';
 import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
 
-/** Streams every user of the app, batch by batch (the repository, in production). */
-export type UserSource = () => AsyncIterable<readonly User[]>;
+/** Streams every user of the app, batch by batch (the repository, in production), pausing with `pause` between slices of its work. */
+export type UserSource = (pause: Pause) => AsyncIterable<readonly User[]>;
+
+/**
+ * How long a reload stands aside after each slice of its work while requests are being served.
+ * A reload only refreshes what is already served: under load it takes longer, so that reads
+ * beside it keep their latency (and the garbage collector sees its data arrive more slowly).
+ * The first load, which nothing is served before, runs at full speed.
+ */
+const RELOAD_REST_MS = 4;
 
 export interface ReloadResult {
   readonly count: number;
@@ -152,9 +160,9 @@ export class UserDirectory {
     // good, and the new one is garbage at once); what differs is applied as changes when few.
     const changed: User[] = [];
     const shared = new SharedParts();
-    const pause = timeSlices();
+    const pause = timeSlices({ restMs: first ? 0 : RELOAD_REST_MS });
     let nextProgress = progressEvery;
-    for await (const batch of this.source()) {
+    for await (const batch of this.source(pause)) {
       for (let i = 0; i < batch.length; i++) {
         const user = batch[i]!;
         const held = first ? undefined : this.current.getBySupertokensId(user.supertokensUserId);
@@ -175,7 +183,7 @@ export class UserDirectory {
       }
     }
     const before = this.current;
-    const deletedIds = first ? [] : await this.missingFrom(users);
+    const deletedIds = first ? [] : await this.missingFrom(users, pause);
     let snapshot: UserSnapshot;
     let announced: readonly string[] | undefined;
     if (!first && changed.length + deletedIds.length <= this.compactionThreshold(before.size)) {
@@ -201,9 +209,8 @@ export class UserDirectory {
   }
 
   /** The SuperTokens ids of the users held now that a full load did not find (deleted behind our back), in steps. */
-  private async missingFrom(loaded: readonly User[]): Promise<string[]> {
+  private async missingFrom(loaded: readonly User[], pause: Pause): Promise<string[]> {
     const found = new Set<string>();
-    const pause = timeSlices();
     for (let i = 0; i < loaded.length; i++) {
       found.add(loaded[i]!.supertokensUserId);
       if ((i & 1023) === 1023) {
