@@ -227,7 +227,7 @@ export function markdownReport(results: BenchResults): string {
         ],
       ),
       '',
-      `p99 during reloads ÷ without: ${(reloading.p99Ms / quiet.p99Ms).toFixed(2)}×. Each reload reads every user, in steps beside the snapshot being read, keeps the users it finds unchanged, and swaps in the result (the few changes over the current snapshot, or a whole new one).`,
+      `p99 during reloads ÷ without: ${(reloading.p99Ms / quiet.p99Ms).toFixed(2)}×. Each reload reads every user, in steps beside the snapshot being read (resting between them while requests are served), keeps the users it finds unchanged, and swaps in the result (the few changes over the current snapshot, or a whole new one).`,
       '',
     );
   }
