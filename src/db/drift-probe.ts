@@ -12,6 +12,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { BUCKET_HEX_DIGITS, fingerprintOf, type Fingerprint } from '../directory/fingerprint.ts';
+import { BACKGROUND_REST_MS, timeSlices } from '../directory/steps.ts';
 import type { User } from '../directory/user.ts';
 import type { Database } from './database.ts';
 import type { UserRepository } from './user-repository.ts';
@@ -77,5 +78,6 @@ export function createDriftProbe(db: Kysely<Database>, appId: string, repository
 }
 
 async function* everyUser(repository: Pick<UserRepository, 'streamAllUsers'>): AsyncGenerator<User> {
-  for await (const batch of repository.streamAllUsers()) yield* batch;
+  // Beside a served directory, like a reload: it rests while requests are being served.
+  for await (const batch of repository.streamAllUsers(timeSlices({ restMs: BACKGROUND_REST_MS }))) yield* batch;
 }

@@ -31,6 +31,14 @@ export interface SliceOptions {
   readonly restMs?: number;
 }
 
+/**
+ * The rest of a pass that refreshes what is already served (a reload, the drift check's full
+ * read): under load it takes longer, so that reads beside it keep their latency (and the garbage
+ * collector sees its data arrive more slowly). The first load, before which nothing is served,
+ * takes none.
+ */
+export const BACKGROUND_REST_MS = 4;
+
 /** A yield that took longer than this ran others' work: requests are being served. */
 const BUSY_MS = 0.1;
 

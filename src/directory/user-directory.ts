@@ -8,20 +8,12 @@
 import type { Logger } from '../logger.ts';
 import { AbsentKeys } from './absent-keys.ts';
 import { SharedParts, sameUser } from './directory-user.ts';
-import { timeSlices, type Pause } from './steps.ts';
+import { BACKGROUND_REST_MS, timeSlices, type Pause } from './steps.ts';
 import { normalizeEmail, userKeys, type User } from './user.ts';
 import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
 
 /** Streams every user of the app, batch by batch (the repository, in production), pausing with `pause` between slices of its work. */
 export type UserSource = (pause: Pause) => AsyncIterable<readonly User[]>;
-
-/**
- * How long a reload stands aside after each slice of its work while requests are being served.
- * A reload only refreshes what is already served: under load it takes longer, so that reads
- * beside it keep their latency (and the garbage collector sees its data arrive more slowly).
- * The first load, which nothing is served before, runs at full speed.
- */
-const RELOAD_REST_MS = 4;
 
 export interface ReloadResult {
   readonly count: number;
@@ -160,7 +152,7 @@ export class UserDirectory {
     // good, and the new one is garbage at once); what differs is applied as changes when few.
     const changed: User[] = [];
     const shared = new SharedParts();
-    const pause = timeSlices({ restMs: first ? 0 : RELOAD_REST_MS });
+    const pause = timeSlices({ restMs: first ? 0 : BACKGROUND_REST_MS });
     let nextProgress = progressEvery;
     for await (const batch of this.source(pause)) {
       for (let i = 0; i < batch.length; i++) {
