@@ -189,7 +189,8 @@ export function markdownReport(results: BenchResults): string {
         [[`${rest.seconds} s`, String(rest.driftCheckIntervalMs), String(rest.driftChecks), rest.databaseCpuMs === null ? 'n/a' : seconds(rest.databaseCpuMs), rest.databaseCpuMs === null ? 'n/a' : perHour(rest.databaseCpuMs), seconds(rest.usergraphCpuMs), perHour(rest.usergraphCpuMs)]],
       ),
       '',
-      'drift checks: started within the window (usergraph /status). Per hour: the window extrapolated.',
+      `The window began once usergraph had fallen quiet after its start (a second under 5 % of a core; ${rest.quietAfterSeconds.toFixed(0)} s after it was ready): what its first load still does then is not rest. ` +
+        'drift checks: started within the window (usergraph /status). Per hour: the window extrapolated.',
       '',
     );
   }
