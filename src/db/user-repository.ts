@@ -195,6 +195,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       await read(FULL_LOAD.roles, ([key, tenant, role]) => assembly.addRole(key!, tenant!, role!));
       await read(FULL_LOAD.verified, ([key, email]) => assembly.addVerifiedEmail(key!, email!));
       await read(FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
+      await snapshot.endFirst();
       partsReadMs = performance.now() - started;
 
       let group: LoginMethodPart[] = [];
@@ -290,6 +291,12 @@ interface Snapshot {
   readonly second: pg.PoolClient;
   /** A cursor over a statement on one of the two; closed by release if still open. */
   cursor(client: pg.PoolClient, text: string, values: unknown[]): RowCursor;
+  /**
+   * Ends the first's transaction and hands it back to the pool, once the second holds the
+   * snapshot alone (nothing is left to read on the first): a paced reload must not keep a
+   * connection idle in its transaction while the rest streams.
+   */
+  endFirst(): Promise<void>;
   commit(): Promise<void>;
   /** Hands the connections back: rolled back, or dropped, unless committed. Always call it. */
   release(): Promise<void>;
@@ -302,16 +309,19 @@ async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
   // listen to: without a listener the process would die. The query in flight rejects as well.
   const ignore = () => {};
   let ended = false;
+  const handBack = (client: pg.PoolClient, clean: boolean) => {
+    clients.splice(clients.indexOf(client), 1);
+    client.off('error', ignore);
+    client.release(clean ? undefined : true);
+  };
   const release = async () => {
     // A cursor left open holds its connection (a statement sent after it would wait forever, and
     // closing it waits for a server that may be gone): such a connection is dropped.
     const held = new Set(cursors.splice(0).filter((cursor) => cursor.isOpen).map((cursor) => cursor.client));
-    for (const client of clients.splice(0)) {
+    for (const client of [...clients]) {
       // A load that failed leaves its transaction open: end it, or drop the connection rather
       // than hand it back mid-transaction.
-      const clean = ended || (!held.has(client) && (await client.query('ROLLBACK').then(() => true, () => false)));
-      client.off('error', ignore);
-      client.release(clean ? undefined : true);
+      handBack(client, ended || (!held.has(client) && (await client.query('ROLLBACK').then(() => true, () => false))));
     }
   };
   try {
@@ -339,6 +349,11 @@ async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
         const cursor = new RowCursor(client, text, values);
         cursors.push(cursor);
         return cursor;
+      },
+      async endFirst() {
+        if (second === first || !clients.includes(first)) return;
+        await first.query('COMMIT');
+        handBack(first, true);
       },
       async commit() {
         for (const client of clients) await client.query('COMMIT');

@@ -298,26 +298,29 @@ describe('user_full_view through the repository', () => {
     expect(batches.flat().map((user) => user.id).sort()).toEqual([...ids].sort());
   });
 
-  it('leaves no transaction open and no connection stuck when its reader stops early', async ({ database: testDb, openRepository }) => {
+  it('holds one transaction while users stream, and none, with no connection stuck, once its reader stops early', async ({ database: testDb, openRepository }) => {
     const db = testDb.db;
     await createApp(db, 'early');
     for (let i = 0; i < 250; i++) await signUpEmailPassword(db, { email: `early-${i}@example.com`, timeJoined: JOINED + i, appId: 'early' });
     const { repo } = openRepository('early', 100);
 
-    // The login methods' cursor is still open after the first batch: its connection is dropped.
+    const inTransaction = async () => {
+      const { rows } = await sql<{ open: number }>`
+        SELECT count(*)::int AS open FROM pg_stat_activity
+        WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(db);
+      return rows[0]!.open;
+    };
+
+    // Users stream once the parts are read: the parts' connection has ended its transaction then,
+    // and only the login methods' is in one. Its cursor is still open after the first batch: that
+    // connection is dropped.
     for await (const batch of repo.streamAllUsers()) {
       expect(batch).toHaveLength(100);
+      expect(await inTransaction()).toBe(1);
       break;
     }
 
-    await expect
-      .poll(async () => {
-        const { rows } = await sql<{ open: number }>`
-          SELECT count(*)::int AS open FROM pg_stat_activity
-          WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(db);
-        return rows[0]!.open;
-      })
-      .toBe(0);
+    await expect.poll(inTransaction).toBe(0);
     // And the next load, on the same pool, reads every user.
     expect((await streamAll(repo)).flat()).toHaveLength(250);
   });
