@@ -173,13 +173,15 @@ export interface BuildOptions {
    * orders waits on `ordering`). Otherwise (a reload, a compaction) it is returned whole.
    */
   readonly ordersLater?: boolean;
+  /** For a build beside a served directory (a reload, a compaction): its rest between steps while requests are served (see steps.ts). */
+  readonly restMs?: number;
 }
 
 /** Built in steps of a few thousand users, yielding to the event loop between them. */
-export async function buildBaseIndex(users: Iterable<User>, { ordersLater = false }: BuildOptions = {}): Promise<BaseIndex> {
-  const { index, orderSteps } = await runInSteps(buildSteps(users));
+export async function buildBaseIndex(users: Iterable<User>, { ordersLater = false, restMs = 0 }: BuildOptions = {}): Promise<BaseIndex> {
+  const { index, orderSteps } = await runInSteps(buildSteps(users), { restMs });
   if (ordersLater) BaseIndex.sortLater(index, orderSteps);
-  else await runInSteps(orderSteps);
+  else await runInSteps(orderSteps, { restMs });
   return index;
 }
 

@@ -32,8 +32,8 @@ export interface SliceOptions {
 }
 
 /**
- * The rest of a pass that refreshes what is already served (a reload, the drift check's full
- * read): under load it takes longer, so that reads beside it keep their latency (and the garbage
+ * The rest of a pass that refreshes what is already served (a reload, a compaction, the drift
+ * check's full read): under load it takes longer, so that reads beside it keep their latency (and the garbage
  * collector sees its data arrive more slowly). The first load, before which nothing is served,
  * takes none.
  */
@@ -65,8 +65,8 @@ export function timeSlices({ restMs = 0 }: SliceOptions = {}): Pause {
   };
 }
 
-export async function runInSteps<T>(steps: Steps<T>): Promise<T> {
-  const pause = timeSlices();
+export async function runInSteps<T>(steps: Steps<T>, options: SliceOptions = {}): Promise<T> {
+  const pause = timeSlices(options);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;

@@ -130,7 +130,7 @@ export class UserDirectory {
     const from = this.current;
     this.pendingCompaction = (async () => {
       const started = performance.now();
-      let snapshot = await UserSnapshot.build(from.all(), from.loadedAt);
+      let snapshot = await UserSnapshot.build(from.all(), from.loadedAt, { restMs: BACKGROUND_REST_MS });
       for (const changes of this.journal ?? []) snapshot = snapshot.withChanges(changes);
       this.current = snapshot;
       this.options.logger.debug({ users: snapshot.size, folded: changesSinceBuild, durationMs: Math.round(performance.now() - started) }, 'directory compacted');
@@ -184,7 +184,7 @@ export class UserDirectory {
     } else {
       // The first load sorts the activity and email orders after it is served: until then nothing
       // is. A reload swaps in a whole snapshot, so that no listing waits on a reload's sorting.
-      snapshot = await UserSnapshot.build(users, new Date(), { ordersLater: first });
+      snapshot = await UserSnapshot.build(users, new Date(), first ? { ordersLater: true } : { restMs: BACKGROUND_REST_MS });
     }
     users.length = 0;
     for (const changes of this.journal) snapshot = snapshot.withChanges(changes);
