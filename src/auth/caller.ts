@@ -51,6 +51,12 @@ export function createCallerIdentifier(auth: AuthConfig, demoAdminKey?: string):
   const adminKey = auth.adminApiKey ?? demoAdminKey;
   if (adminKey !== undefined) keys.push({ digest: sha256(adminKey), caller: { kind: 'admin' } });
   const verifyToken: TokenVerifier | undefined = auth.jwt ? createTokenVerifier(auth.jwt) : undefined;
+  // The credentials that matched a key, with their caller: a service sends the same key on every
+  // request, and hashing it costs more than all the rest of identifying it. Only a credential that
+  // matched is kept, so this holds one entry per configured key at most (a stranger's guesses never
+  // grow it). A lookup hashes the whole credential and compares it only with an entry of equal
+  // hash: how long it takes says nothing of a key's content.
+  const knownCredentials = new Map<string, Caller>();
 
   return (authorization) => {
     if (authorization === null || authorization.trim() === '') return ANONYMOUS;
@@ -59,9 +65,13 @@ export function createCallerIdentifier(auth: AuthConfig, demoAdminKey?: string):
     const credential = match[1]!;
     if (credential.length > MAX_CREDENTIAL_LENGTH) throw new CredentialsRejected('The credential is too long.');
 
-    const digest = sha256(credential);
-    const key = findKey(keys, digest);
-    if (key) return key.caller;
+    const remembered = knownCredentials.get(credential);
+    if (remembered) return remembered;
+    const key = findKey(keys, sha256(credential));
+    if (key) {
+      knownCredentials.set(credential, key.caller);
+      return key.caller;
+    }
     if (!COMPACT_JWS.test(credential)) throw new CredentialsRejected('Unknown API key.');
     if (!verifyToken) throw new CredentialsRejected('Access tokens are not accepted here (no JWKS_URL is configured).');
     return whenReady(verifyToken(credential), (token) => userCallers.get(token) ?? remember(token));
