@@ -15,7 +15,7 @@
  */
 import { runInSteps, runNow, type Steps } from './steps.ts';
 import type { SegmentName } from './user-order.ts';
-import { compareNewestFirst, normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
+import { normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
 
 /** How many users a build step handles before it may let the event loop run (see steps.ts). */
 const STEP = 512;
@@ -129,6 +129,13 @@ export class BaseIndex {
     return index;
   }
 
+  /** Built at once, claiming each user's ids one user at a time: what a build falls back on (see `buildSteps`), and what tests compare it with. */
+  static ofOneByOne(users: Iterable<User>): BaseIndex {
+    const { index, orderSteps } = runNow(buildSteps(users, true));
+    runNow(orderSteps);
+    return index;
+  }
+
   /** While the activity and email orders are being sorted: settles once they are (undefined: they are). */
   get ordering(): Promise<void> | undefined {
     return this.pendingOrders;
@@ -193,29 +200,125 @@ function isUserList(held: User | readonly User[]): held is readonly User[] {
  * The build, as a generator that yields after each step. The last version of a user (by its
  * SuperTokens id) wins; orders are sorted in runs that are then merged, so that no step sorts
  * more than SORT_RUN items at once.
+ *
+ * A load gives each user once, and no two users claim the same id: the ids are then claimed
+ * with one write each, into a Map that grows to a million entries where every probe is a cache
+ * miss. When two users do claim an id (a user given twice, or an id that collides), the build
+ * starts again one user at a time, as `BaseIndex.ofOneByOne` does; the two give the same index
+ * (test/unit/base-index.test.ts).
  */
-function* buildSteps(input: Iterable<User>): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
-  const latest = new Map<string, User>();
-  let counted = 0;
-  for (const user of input) {
-    latest.set(user.supertokensUserId, user);
-    if (++counted % STEP === 0) yield;
+function* buildSteps(input: Iterable<User>, oneByOne = false): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
+  const given = Array.isArray(input) ? (input as readonly User[]) : [...input];
+  let users: User[] | undefined;
+  let byKey: Map<string, User> | undefined;
+  if (!oneByOne) {
+    users = yield* sortedByListingOrder(given);
+    byKey = yield* keysClaimedAtOnce(users);
   }
-  const users = yield* sortedInSteps([...latest.values()], compareNewestFirst);
-  latest.clear();
+  if (byKey === undefined) {
+    users = yield* sortedByListingOrder(yield* lastVersions(given));
+    byKey = yield* keysClaimedOneByOne(users);
+  }
+  return yield* indexSteps(users!, byKey);
+}
 
+/** The last version of each user (by SuperTokens id), in the order first seen. */
+function* lastVersions(given: readonly User[]): Steps<User[]> {
+  const latest = new Map<string, User>();
+  for (let i = 0; i < given.length; i++) {
+    latest.set(given[i]!.supertokensUserId, given[i]!);
+    if (i % STEP === STEP - 1) yield;
+  }
+  return [...latest.values()];
+}
+
+/**
+ * In listing order (compareNewestFirst), sorted by keys read once into flat arrays: comparing
+ * them costs far less than comparing users scattered over the heap. The sort is stable, as
+ * sorting the users themselves would be.
+ */
+function* sortedByListingOrder(given: readonly User[]): Steps<User[]> {
+  const timeJoined = new Float64Array(given.length);
+  const ids = new Array<string>(given.length);
+  const positions = new Array<number>(given.length);
+  for (let i = 0; i < given.length; i++) {
+    timeJoined[i] = given[i]!.timeJoined;
+    ids[i] = given[i]!.id;
+    positions[i] = i;
+  }
+  yield;
+  const sorted = yield* sortedInSteps(positions, (p, q) => {
+    const a = timeJoined[p]!;
+    const b = timeJoined[q]!;
+    if (a !== b) return b - a;
+    const x = ids[p]!;
+    const y = ids[q]!;
+    return x === y ? 0 : x < y ? 1 : -1;
+  });
+  const users = new Array<User>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) users[i] = given[sorted[i]!]!;
+  return users;
+}
+
+/**
+ * Every id that names a user, each to its user (see `userKeys`): a user's own id and SuperTokens
+ * id are its own, whoever else names them; an id that only login methods name goes to the oldest
+ * user naming it. Claimed one user at a time, each id looked up before it is written.
+ */
+function* keysClaimedOneByOne(users: readonly User[]): Steps<Map<string, User>> {
   const byKey = new Map<string, User>();
+  for (let position = 0; position < users.length; position++) {
+    const user = users[position]!;
+    for (const key of userKeys(user)) {
+      const holder = byKey.get(key);
+      if (holder === undefined || !(holder.id === key || holder.supertokensUserId === key)) byKey.set(key, user);
+    }
+    if (position % STEP === STEP - 1) yield;
+  }
+  return byKey;
+}
+
+/**
+ * The same Map as `keysClaimedOneByOne`, with one write per id and no lookup: first the ids only
+ * login methods name (newest user first, so that the oldest is written last), then every user's
+ * own ids. Undefined when an own id was already there: who holds it is then decided one by one.
+ */
+function* keysClaimedAtOnce(users: readonly User[]): Steps<Map<string, User> | undefined> {
+  const byKey = new Map<string, User>();
+  for (let position = 0; position < users.length; position++) {
+    const user = users[position]!;
+    const keys = userKeys(user);
+    if (keys.length > (user.id === user.supertokensUserId ? 1 : 2)) {
+      for (const key of keys) if (key !== user.id && key !== user.supertokensUserId) byKey.set(key, user);
+    }
+    if (position % STEP === STEP - 1) yield;
+  }
+  const methodKeys = byKey.size;
+  let ownKeys = 0;
+  for (let position = 0; position < users.length; position++) {
+    const user = users[position]!;
+    byKey.set(user.id, user);
+    ownKeys += 1;
+    if (user.supertokensUserId !== user.id) {
+      byKey.set(user.supertokensUserId, user);
+      ownKeys += 1;
+    }
+    if (position % STEP === STEP - 1) yield;
+  }
+  // Fewer entries than writes: an own id was written over a login method's claim or another
+  // user's own id. Telling those apart would cost the lookups this pass saves, and neither
+  // happens in a consistent database.
+  return byKey.size === methodKeys + ownKeys ? byKey : undefined;
+}
+
+/** Emails, groups and pools, over users in listing order and their ids. */
+function* indexSteps(users: readonly User[], byKey: Map<string, User>): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
   const byEmail = new Map<string, User | User[]>();
   /** Each user's groups, by position: read again for each order below. */
   const groupsAt = new Array<readonly string[]>(users.length);
   const members = new Map<string, number[]>();
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
-    // A user's own id and SuperTokens id are its own, whoever else names them (see change-overlay.ts).
-    for (const key of userKeys(user)) {
-      const holder = byKey.get(key);
-      if (holder === undefined || !(holder.id === key || holder.supertokensUserId === key)) byKey.set(key, user);
-    }
     const emails = user.emails;
     for (const email of emails.length === 1 ? [normalizeEmail(emails[0]!)] : new Set(emails.map(normalizeEmail))) {
       const held = byEmail.get(email);
