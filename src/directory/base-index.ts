@@ -129,7 +129,10 @@ export class BaseIndex {
     return index;
   }
 
-  /** Built at once, claiming each user's ids one user at a time: what a build falls back on (see `buildSteps`), and what tests compare it with. */
+  /**
+   * Built at once, claiming each user's ids one user at a time: what a build falls back on (see
+   * `buildSteps`), and what tests compare it with.
+   */
   static ofOneByOne(users: Iterable<User>): BaseIndex {
     const { index, orderSteps } = runNow(buildSteps(users, true));
     runNow(orderSteps);

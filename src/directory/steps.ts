@@ -33,9 +33,9 @@ export interface SliceOptions {
 
 /**
  * The rest of a pass that refreshes what is already served (a reload, a compaction, the drift
- * check's full read): under load it takes longer, so that reads beside it keep their latency (and the garbage
- * collector sees its data arrive more slowly). The first load, before which nothing is served,
- * takes none.
+ * check's full read): under load it takes longer, so that reads beside it keep their latency
+ * (and the garbage collector sees its data arrive more slowly). The first load, before which
+ * nothing is served, takes none.
  */
 export const BACKGROUND_REST_MS = 4;
 
