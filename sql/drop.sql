@@ -16,6 +16,7 @@ DROP FUNCTION IF EXISTS usergraph_user_ids_by_key(varchar, text[]);
 DROP VIEW IF EXISTS user_full_view;
 DROP VIEW IF EXISTS usergraph_login_method_tenants;
 DROP VIEW IF EXISTS usergraph_login_methods;
+DROP VIEW IF EXISTS usergraph_linked_users;
 DROP VIEW IF EXISTS usergraph_verified_emails;
 DROP VIEW IF EXISTS usergraph_user_metadata;
 DROP VIEW IF EXISTS usergraph_user_roles;

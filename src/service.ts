@@ -78,10 +78,10 @@ export function createService(options: ServiceOptions): Service {
   const userChanges = new UserChangeHub();
   let freshness: Freshness | undefined;
   const directory = new UserDirectory(
-    (pause) => {
+    (pause, options) => {
       // The drift check compares from the counters as they were when this load began.
       freshness?.driftCheck.beforeLoad();
-      return repository.streamAllUsers(pause);
+      return repository.streamAllUsers(pause, options);
     },
     {
       absentTtlMs: config.directory.absentTtlMs,

@@ -12,8 +12,11 @@ import { BACKGROUND_REST_MS, timeSlices, type Pause } from './steps.ts';
 import { normalizeEmail, userKeys, type User } from './user.ts';
 import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
 
-/** Streams every user of the app, batch by batch (the repository, in production), pausing with `pause` between slices of its work. */
-export type UserSource = (pause: Pause) => AsyncIterable<readonly User[]>;
+/**
+ * Streams every user of the app, batch by batch (the repository, in production), pausing with
+ * `pause` between slices of its work; `first`: the startup load, before which nothing is served.
+ */
+export type UserSource = (pause: Pause, options: { readonly first: boolean }) => AsyncIterable<readonly User[]>;
 
 export interface ReloadResult {
   readonly count: number;
@@ -154,7 +157,7 @@ export class UserDirectory {
     const shared = new SharedParts();
     const pause = timeSlices({ restMs: first ? 0 : BACKGROUND_REST_MS });
     let nextProgress = progressEvery;
-    for await (const batch of this.source(pause)) {
+    for await (const batch of this.source(pause, { first })) {
       for (let i = 0; i < batch.length; i++) {
         const user = batch[i]!;
         const held = first ? undefined : this.current.getBySupertokensId(user.supertokensUserId);

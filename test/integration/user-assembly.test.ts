@@ -1,6 +1,6 @@
 /**
  * One definition of a user, three ways to read it, the same users: the full load (every part read
- * whole, set-wise), the lookups (the parts of the users some ids name) and user_full_view (the
+ * whole, set-wise; sorted or not), the lookups (the parts of the users some ids name) and user_full_view (the
  * same rules in SQL, for people) agree on every user, field by field, on every layout: the
  * scenario's every kind of user on core 11, each migration_mode of core 12, the pre-multitenancy
  * layout, and synthetic users in volume with rows the directory must repair.
@@ -25,17 +25,23 @@ const SYNTHETIC = 2_000;
 
 const it = test;
 
-/** The users of one app as the full load, the lookups and the view give them, plain and without versions. */
-async function threeReadings(db: Kysely<any>, appId: string) {
+/**
+ * The users of one app as the full load (both ways: a reload's, sorted by the database, and the
+ * startup load's, in the order the database joins the rows), the lookups and the view give them,
+ * plain and without versions.
+ */
+async function readings(db: Kysely<any>, appId: string) {
   const repo = createUserRepository(db, { appId, batchSize: 500, logger: captureLogs('silent').logger });
   const loaded: User[] = [];
   for await (const batch of repo.streamAllUsers()) loaded.push(...batch);
+  const loadedFirst: User[] = [];
+  for await (const batch of repo.streamAllUsers(undefined, { first: true })) loadedFirst.push(...batch);
   const ids = loaded.map((user) => user.id);
   const lookedUp = await lookUpInBatches(repo, ids);
   const { rows } = await sql<ViewRow>`SELECT * FROM user_full_view WHERE app_id = ${appId}`.execute(db);
   const plain = (users: readonly User[]) =>
     users.map(plainUser).map(({ version: _version, ...user }) => user).sort((a, b) => compareStrings(a.supertokensUserId, b.supertokensUserId));
-  return { loaded: plain(loaded), lookedUp: plain(lookedUp), view: plain(rows.map(viewRowToUser)) };
+  return { loaded: plain(loaded), loadedFirst: plain(loadedFirst), lookedUp: plain(lookedUp), view: plain(rows.map(viewRowToUser)) };
 }
 
 async function lookUpInBatches(repo: UserRepository, ids: readonly string[]): Promise<User[]> {
@@ -60,8 +66,9 @@ describe.each([
 
     let users = 0;
     for (const appId of apps) {
-      const { loaded, lookedUp, view } = await threeReadings(db, appId);
+      const { loaded, loadedFirst, lookedUp, view } = await readings(db, appId);
       expect(loaded.length).toBeGreaterThan(0);
+      expect(loadedFirst).toEqual(loaded);
       expect(lookedUp).toEqual(loaded);
       expect(view).toEqual(loaded);
       users += loaded.length;
