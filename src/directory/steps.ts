@@ -35,9 +35,11 @@ export interface SliceOptions {
  * The rest of a pass that refreshes what is already served (a reload, a compaction, the drift
  * check's full read): under load it takes longer, so that reads beside it keep their latency
  * (and the garbage collector sees its data arrive more slowly). The first load, before which
- * nothing is served, takes none.
+ * nothing is served, takes none. 8 ms after each 1 ms slice: a reload of 100,000 users under
+ * load took 9-10 s instead of 6-7 s (4 ms), and the p99 of the reads beside it rose 1.7-1.9x
+ * instead of 2.2-2.4x (docs/performance.md).
  */
-export const BACKGROUND_REST_MS = 4;
+export const BACKGROUND_REST_MS = 8;
 
 /** A yield that took longer than this ran others' work: requests are being served. */
 const BUSY_MS = 0.1;
