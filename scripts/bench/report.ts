@@ -2,7 +2,7 @@
 import type { Agreement } from './agreement.ts';
 import type { BenchOptions } from './options.ts';
 import { REQUEST_KINDS, SERVER_NAMES, type KindKey, type ServerName } from './requests.ts';
-import type { MeasuredLoad, MeasuredRest, ReadsDuringReloads } from './windows.ts';
+import { QUIET_SECONDS, type MeasuredLoad, type MeasuredRest, type ReadsDuringReloads } from './windows.ts';
 
 export interface StartupResult {
   readonly command: string;
@@ -189,7 +189,7 @@ export function markdownReport(results: BenchResults): string {
         [[`${rest.seconds} s`, String(rest.driftCheckIntervalMs), String(rest.driftChecks), rest.databaseCpuMs === null ? 'n/a' : seconds(rest.databaseCpuMs), rest.databaseCpuMs === null ? 'n/a' : perHour(rest.databaseCpuMs), seconds(rest.usergraphCpuMs), perHour(rest.usergraphCpuMs)]],
       ),
       '',
-      `The window began once usergraph had fallen quiet after its start (a second under 5 % of a core; ${rest.quietAfterSeconds.toFixed(0)} s after it was ready): what its first load still does then is not rest. ` +
+      `The window began once usergraph had fallen quiet after its start (${QUIET_SECONDS} seconds in a row under 5 % of a core; ${rest.quietAfterSeconds.toFixed(0)} s after it was ready): what its first load still does then is not rest. ` +
         'drift checks: started within the window (usergraph /status). Per hour: the window extrapolated.',
       '',
     );

@@ -114,17 +114,22 @@ export interface MeasuredRest {
   readonly usergraphCpuMs: number;
 }
 
+/** How many seconds in a row a server must stay under 5 % of a core to count as quiet. */
+export const QUIET_SECONDS = 3;
+
 /**
  * Waits until the server has stopped working after its start (at a million users the first load
- * still sorts orders and the collector still compacts for seconds after /ready): until one second
- * in which it used less than 5 % of a core, for at most `limitSeconds`. Resolves to the seconds waited.
+ * still sorts orders and the collector still compacts for seconds after /ready, with lulls of a
+ * second between): until QUIET_SECONDS seconds in a row in each of which it used less than 5 % of
+ * a core, for at most `limitSeconds`. Resolves to the seconds waited.
  */
-export async function untilQuiet(server: RunningServer, limitSeconds = 120): Promise<number> {
+export async function untilQuiet(server: RunningServer, limitSeconds = 180): Promise<number> {
   const started = performance.now();
-  while (performance.now() - started < limitSeconds * 1000) {
+  let quiet = 0;
+  while (quiet < QUIET_SECONDS && performance.now() - started < limitSeconds * 1000) {
     const meter = new ProcessCpuMeter(server.pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    if (meter.stop() < 50) break;
+    quiet = meter.stop() < 50 ? quiet + 1 : 0;
   }
   return (performance.now() - started) / 1000;
 }
