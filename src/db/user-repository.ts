@@ -190,7 +190,8 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     const assembly = new UserAssembly(logger);
     const started = performance.now();
     let partsReadMs = 0;
-    let assembled = 0;
+    /** Rows and groups handled, for the pauses: every 128. */
+    let handled = 0;
     // Two connections in one snapshot (the second imports the first's): the database joins the
     // login methods on one while the other streams the parts, and every user is whole in it.
     const snapshot = await openSnapshot(pool);
@@ -238,11 +239,11 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
             const group = linkedRows.get(part.userKey);
             if (group) group.push(part);
             else linkedRows.set(part.userKey, [part]);
-            continue;
+          } else {
+            const full = take(assembly.assemble([part]));
+            if (full) yield full;
           }
-          const full = take(assembly.assemble([part]));
-          if (full) yield full;
-          if ((++assembled & 127) === 0) {
+          if ((++handled & 127) === 0) {
             const paused = pause();
             if (paused) await paused;
           }
@@ -253,7 +254,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       for (const group of linkedRows.values()) {
         const full = take(assembly.assemble(group));
         if (full) yield full;
-        if ((++assembled & 127) === 0) {
+        if ((++handled & 127) === 0) {
           const paused = pause();
           if (paused) await paused;
         }
