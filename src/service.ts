@@ -61,6 +61,9 @@ export function connectSyncDatabase(config: Config, url: string, onQuery?: (sql:
     url,
     poolSize: SYNC_POOL_SIZE,
     applicationName: 'usergraph-sync',
+    // The drift check's, every DRIFT_CHECK_INTERVAL_MS: about 5 ms of the database's CPU on an
+    // open connection, 25 ms on a new one.
+    keepOpen: 1,
     statementTimeoutMs: config.sync.statementTimeoutMs,
     lockTimeoutMs: config.database.lockTimeoutMs,
     acquireTimeoutMs: config.database.acquireTimeoutMs,

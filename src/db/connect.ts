@@ -15,6 +15,12 @@ export interface ConnectOptions {
   readonly lockTimeoutMs?: number;
   /** Longest wait for a connection from the pool (opening one included); 0 or unset: no limit. */
   readonly acquireTimeoutMs?: number;
+  /**
+   * Connections kept open however long they sit idle (the others close after 10 s idle). Opening
+   * one costs the database a backend's start and cold caches: work that recurs every minute (the
+   * drift check) should find its connection open.
+   */
+  readonly keepOpen?: number;
   readonly onQuery?: (sql: string) => void;
   /**
    * A connection that breaks (server restart, pg_terminate_backend, network), idle or in use, is
@@ -71,6 +77,7 @@ export function connectDatabase(options: ConnectOptions): Kysely<Database> {
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
     ...(options.acquireTimeoutMs ? { connectionTimeoutMillis: options.acquireTimeoutMs } : {}),
+    ...(options.keepOpen ? { min: options.keepOpen } : {}),
   });
   const report = (error: Error) => onConnectionError?.(error);
   // pg-pool listens for errors on idle connections only and takes its listener off a connection
