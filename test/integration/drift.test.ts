@@ -4,11 +4,15 @@
  * changed behind the triggers' back prompt one, which re-reads the drifted users only; under
  * steady writes a comparison finds no drift where there is none; one instance compares at a time.
  */
+import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect } from 'vitest';
+import { parseConfig } from '../../src/config/config.ts';
+import { connectDatabase } from '../../src/db/connect.ts';
 import { createUserRepository } from '../../src/db/user-repository.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createDriftProbe } from '../../src/db/drift-probe.ts';
+import { connectSyncDatabase } from '../../src/service.ts';
 import { seedSyntheticUsers, syntheticUserKey } from '../../supertokens-standin/synthetic-users.ts';
 import { setUserMetadata } from '../../supertokens-standin/writes.ts';
 import { test } from '../support/fixtures.ts';
@@ -162,4 +166,20 @@ describe('the drift check', () => {
     }
     expect(await server.service.freshness!.driftCheck.verify()).toBe('verified');
   });
+});
+
+describe('the drift check between checks', () => {
+  it('finds its connection open after the pool closed its idle others', async ({ database, onTestFinished }) => {
+    const config = parseConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+    const sync = connectSyncDatabase(config, database.url);
+    const plain = connectDatabase({ url: database.url, poolSize: 2 });
+    onTestFinished(() => Promise.all([sync.destroy(), plain.destroy()]).then(() => {}));
+    const backend = async (db: typeof sync) => (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]!.pid;
+    const before = await Promise.all([backend(sync), backend(plain)]);
+    // pg-pool closes a connection idle for 10 s, unless the pool keeps it.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const after = await Promise.all([backend(sync), backend(plain)]);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+  }, 30_000);
 });
