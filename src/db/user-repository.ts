@@ -190,8 +190,9 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     const assembly = new UserAssembly(logger);
     const started = performance.now();
     let partsReadMs = 0;
-    /** Rows and groups handled, for the pauses: every 128. */
+    /** Rows and groups handled: every 128th lets requests run (see `pause`). */
     let handled = 0;
+    const rest = () => ((++handled & 127) === 0 ? pause() : undefined);
     // Two connections in one snapshot (the second imports the first's): the database joins the
     // login methods on one while the other streams the parts, and every user is whole in it.
     const snapshot = await openSnapshot(pool);
@@ -243,10 +244,8 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
             const full = take(assembly.assemble([part]));
             if (full) yield full;
           }
-          if ((++handled & 127) === 0) {
-            const paused = pause();
-            if (paused) await paused;
-          }
+          const paused = rest();
+          if (paused) await paused;
         }
       }
       await methods.close();
@@ -254,10 +253,8 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       for (const group of linkedRows.values()) {
         const full = take(assembly.assemble(group));
         if (full) yield full;
-        if ((++handled & 127) === 0) {
-          const paused = pause();
-          if (paused) await paused;
-        }
+        const paused = rest();
+        if (paused) await paused;
       }
       if (batch.length > 0) yield batch;
     } finally {
