@@ -44,13 +44,22 @@ export interface LoginMethodPart {
 /** Metadata nested deeper than this is refused (served as {}): answering it would overflow the serializer's stack. */
 const MAX_METADATA_DEPTH = 1_000;
 
+/**
+ * What the parts say of one key: of a user's id (its roles), of a recipe user's id (its verified
+ * emails), of a recipe user's SuperTokens id (its tenants). For most users the three are one id:
+ * one lookup finds them all (a million-entry Map costs a cache miss or more per lookup).
+ */
+class KeyParts {
+  /** {tenant, role} pairs, each as `tenant\u0000role`. */
+  roles: string | string[] | undefined = undefined;
+  verified: string | string[] | undefined = undefined;
+  /** One tenant from all_auth_recipe_users (most recipe users), or the tenants and where they came from. */
+  tenants: string | { preferred: boolean; ids: string[] } | undefined = undefined;
+}
+
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
-  /** User key → its {tenant, role} pairs, each as `tenant\u0000role`. */
-  private readonly roles = new Map<string, string | string[]>();
-  private readonly verified = new Set<string>();
-  /** Recipe user → its one tenant from all_auth_recipe_users (most recipe users), or its tenants and where they came from. */
-  private readonly tenants = new Map<string, string | { preferred: boolean; ids: string[] }>();
+  private readonly parts = new Map<string, KeyParts>();
   /** Interned: every user holding the same roles in the same tenants shares one RoleGrants. */
   private readonly grants = new Map<string, RoleGrants>();
   /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles). */
@@ -66,30 +75,41 @@ export class UserAssembly {
   }
 
   addRole(userKey: string, tenantId: string, role: string): void {
+    const parts = this.partsOf(userKey);
     const pair = `${tenantId}\u0000${role}`;
-    const pairs = this.roles.get(userKey);
-    if (pairs === undefined) this.roles.set(userKey, pair);
-    else if (typeof pairs === 'string') this.roles.set(userKey, [pairs, pair]);
+    const pairs = parts.roles;
+    if (pairs === undefined) parts.roles = pair;
+    else if (typeof pairs === 'string') parts.roles = [pairs, pair];
     else pairs.push(pair);
   }
 
   addVerifiedEmail(userKey: string, email: string): void {
-    this.verified.add(`${userKey}\u0000${email}`);
+    const parts = this.partsOf(userKey);
+    const verified = parts.verified;
+    if (verified === undefined) parts.verified = email;
+    else if (typeof verified === 'string') parts.verified = [verified, email];
+    else verified.push(email);
   }
 
   addTenant(recipeUserKey: string, tenantId: string, preferred: boolean): void {
-    const key = trimKey(recipeUserKey);
+    const parts = this.partsOf(trimKey(recipeUserKey));
     const name = this.name(tenantId);
-    const tenants = this.tenants.get(key);
-    if (tenants === undefined) this.tenants.set(key, preferred ? { preferred, ids: [name] } : name);
-    else if (typeof tenants === 'string') this.tenants.set(key, preferred ? { preferred, ids: [name] } : { preferred, ids: [tenants, name] });
-    else if (preferred && !tenants.preferred) this.tenants.set(key, { preferred, ids: [name] });
+    const tenants = parts.tenants;
+    if (tenants === undefined) parts.tenants = preferred ? { preferred, ids: [name] } : name;
+    else if (typeof tenants === 'string') parts.tenants = preferred ? { preferred, ids: [name] } : { preferred, ids: [tenants, name] };
+    else if (preferred && !tenants.preferred) parts.tenants = { preferred, ids: [name] };
     else if (preferred === tenants.preferred) tenants.ids.push(name);
   }
 
+  private partsOf(key: string): KeyParts {
+    let parts = this.parts.get(key);
+    if (parts === undefined) this.parts.set(key, (parts = new KeyParts()));
+    return parts;
+  }
+
   /** A recipe user's tenants: distinct, sorted, and one array for every equal list. */
-  private tenantsOf(recipeUserKey: string): readonly string[] {
-    const tenants = this.tenants.get(recipeUserKey);
+  private tenantsOf(parts: KeyParts | undefined): readonly string[] {
+    const tenants = parts?.tenants;
     if (tenants === undefined) return this.tenantList([]);
     return typeof tenants === 'string' ? this.singleTenant(tenants) : this.tenantList(tenants.ids);
   }
@@ -142,7 +162,7 @@ export class UserAssembly {
         timeJoined: methods[0]!.timeJoined,
         lastActive: parseEpochMs(first.userLastActive),
         tenantIds: methods.length === 1 ? methods[0]!.tenantIds : this.tenantList(methods.flatMap((method) => method.tenantIds)),
-        grants: this.grantsOf(id),
+        grants: this.grantsOf(this.parts.get(id)),
         metadata: this.metadataOf(first.userMetadata, supertokensUserId),
       },
       methods,
@@ -152,6 +172,8 @@ export class UserAssembly {
   /** The common case, without the intermediate LoginMethod: a user whose only login method is its own. */
   private singleMethodUser(part: LoginMethodPart, supertokensUserId: string, timeJoined: number): User {
     const id = nonEmpty(part.externalUserId) ?? supertokensUserId;
+    const own = this.parts.get(id);
+    const recipe = id === supertokensUserId ? own : this.parts.get(supertokensUserId);
     return DirectoryUser.single(
       {
         id,
@@ -160,15 +182,15 @@ export class UserAssembly {
         email: part.email,
         timeJoined,
         lastActive: parseEpochMs(part.userLastActive),
-        tenantIds: this.tenantsOf(supertokensUserId),
-        grants: this.grantsOf(id),
+        tenantIds: this.tenantsOf(recipe),
+        grants: this.grantsOf(own),
         metadata: this.metadataOf(part.userMetadata, supertokensUserId),
       },
       {
         recipeId: this.name(part.recipeId),
         phoneNumber: part.phoneNumber,
         thirdParty: this.thirdPartyOf(part),
-        verified: part.email === null || this.verified.has(`${id}\u0000${part.email}`),
+        verified: isVerified(own, part.email),
       },
     );
   }
@@ -183,6 +205,7 @@ export class UserAssembly {
     const timeJoined = parseEpochMs(part.timeJoined);
     if (supertokensUserId === '' || timeJoined === null || typeof part.recipeId !== 'string') return null;
     const recipeUserId = nonEmpty(part.externalUserId) ?? supertokensUserId;
+    const recipe = this.parts.get(supertokensUserId);
     return Object.freeze({
       recipeId: this.name(part.recipeId),
       recipeUserId,
@@ -190,9 +213,9 @@ export class UserAssembly {
       email: part.email,
       phoneNumber: part.phoneNumber,
       thirdParty: this.thirdPartyOf(part),
-      tenantIds: this.tenantsOf(supertokensUserId),
+      tenantIds: this.tenantsOf(recipe),
       timeJoined,
-      verified: part.email === null || this.verified.has(`${recipeUserId}\u0000${part.email}`),
+      verified: isVerified(recipeUserId === supertokensUserId ? recipe : this.parts.get(recipeUserId), part.email),
     });
   }
 
@@ -212,8 +235,8 @@ export class UserAssembly {
     return interned;
   }
 
-  private grantsOf(key: string): RoleGrants {
-    const pairs = this.roles.get(key);
+  private grantsOf(parts: KeyParts | undefined): RoleGrants {
+    const pairs = parts?.roles;
     if (pairs === undefined) return NO_GRANTS;
     // Sorting `tenant\0role` sorts by tenant, then role (\0 sorts before every other character).
     const canonical = typeof pairs === 'string' ? pairs : pairs.sort(compareStrings).join('\u0001');
@@ -294,6 +317,13 @@ function nestingDepth(text: string): number {
     }
   }
   return deepest;
+}
+
+/** A login method is verified when it has no email (a phone number) or its email is verified under its recipe user's id. */
+function isVerified(recipe: KeyParts | undefined, email: string | null): boolean {
+  if (email === null) return true;
+  const verified = recipe?.verified;
+  return verified === email || (verified !== undefined && typeof verified !== 'string' && verified.includes(email));
 }
 
 /** CHAR(36) columns come padded when an id is shorter. */
