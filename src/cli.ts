@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * The `usergraph` command (package.json `bin`): serve, migrate, check, print-schema.
  * Node runs it directly (`npm start` and the container too): signals reach the server itself.

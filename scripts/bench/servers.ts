@@ -19,7 +19,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * now, made by `buildUsergraph` into a folder of its own (dist/ is left alone).
  */
 export const USERGRAPH_BUILD = 'bench-results/.usergraph-build';
-const USERGRAPH_COMMAND = ['node', `${USERGRAPH_BUILD}/src/cli.js`, 'serve'];
+/** npm start's flags, read from package.json: the bench runs what production runs. */
+const START_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+const USERGRAPH_COMMAND = ['node', ...START_FLAGS, `${USERGRAPH_BUILD}/src/cli.js`, 'serve'];
 const BARE_COMMAND = ['node', '--import', 'tsx', 'scripts/bench/bare-server.ts'];
 const POSTGRAPHILE_COMMAND = ['node', '--import', 'tsx', 'scripts/bench/postgraphile-server.ts'];
 
