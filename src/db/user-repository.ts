@@ -7,7 +7,7 @@
  * columns): nothing is parsed that the assembly does not need.
  */
 import { sql, type Kysely } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { fingerprintOf, type Fingerprint } from '../directory/fingerprint.ts';
 import { UserAssembly, type LoginMethodPart } from '../directory/user-assembly.ts';
@@ -39,11 +39,13 @@ export interface UserRepository {
 
 export interface LoadOptions {
   /**
-   * Nothing is served until this load ends (the startup load): the database streams the login
-   * methods as it joins them, each fetch one ahead, and the first row comes before the last is
-   * joined. Otherwise (a reload or a drift check, beside served reads) it sorts them first and
-   * the load then reads a finished result: measured, the reads beside a reload kept a lower p99
-   * so (1.7-1.9x their p99 without, against 2.0-2.3x unsorted, 100,000 users, docs/performance.md).
+   * Nothing is served until this load ends (the startup load): the database sends every row as
+   * it makes it, without waiting to be asked for each batch (see RowStream), and the login
+   * methods as it joins them, so that the first row comes before the last is joined. Otherwise (a
+   * reload or a drift check, beside served reads) rows are fetched a batch at a time, and the
+   * login methods sorted first, so that the load reads a finished result at the pace it chooses:
+   * measured, the reads beside a reload kept a lower p99 so (1.7-1.9x their p99 without, against
+   * 2.0-2.3x unsorted, 100,000 users, docs/performance.md).
    */
   readonly first?: boolean;
 }
@@ -79,6 +81,8 @@ const LINKED_COLUMN = 12;
 const LOAD_WORK_MEM = '64MB';
 /** Rows fetched per round trip while streaming: small enough that handling them never holds requests up for long. */
 const FETCH_ROWS = 2_000;
+/** Rows a RowStream holds unread before it stops reading its connection (the database then waits). */
+const STREAM_AHEAD_ROWS = 8_000;
 
 /**
  * The parts of the users that some keys name, in one statement: rows tagged with their part.
@@ -195,18 +199,17 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     const rest = () => ((++handled & 127) === 0 ? pause() : undefined);
     // Two connections in one snapshot (the second imports the first's): the database joins the
     // login methods on one while the other streams the parts, and every user is whole in it.
-    const snapshot = await openSnapshot(pool);
+    const snapshot = await openSnapshot(pool, first ? 'stream' : 'fetch');
     try {
       const { first: parts, second } = snapshot;
       const methodsText = first ? FULL_LOAD.loginMethods : FULL_LOAD.loginMethods + SORTED;
       onQuery?.(methodsText);
-      const methods = snapshot.cursor(second, methodsText, [appId]);
-      // On a connection of its own, the first fetch starts the join while the parts are read.
-      let next = second === parts ? undefined : methods.read();
-      next?.catch(() => {}); // awaited below; a failure of the parts first must not leave it unhandled
+      const methods = snapshot.rows(second, methodsText, [appId]);
+      // On a connection of its own, the join starts while the parts are read.
+      if (second !== parts) methods.start();
       const read = (text: string, onRow: (row: Array<string | null>) => void) => {
         onQuery?.(text);
-        return streamRows(snapshot.cursor(parts, text, [appId]), onRow, pause);
+        return streamRows(snapshot.rows(parts, text, [appId]), onRow, pause);
       };
       await read(FULL_LOAD.rolePermissions, ([role, permission]) => assembly.addRolePermission(role!, permission!));
       await read(FULL_LOAD.roles, ([key, tenant, role]) => assembly.addRole(key!, tenant!, role!));
@@ -228,11 +231,8 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
         return full;
       };
       for (;;) {
-        const rows = await (next ?? methods.read());
+        const rows = await methods.read();
         if (rows.length === 0) break;
-        // One fetch ahead, while the database still joins: it makes the next rows while these are assembled.
-        next = first ? methods.read() : undefined;
-        next?.catch(() => {}); // awaited on the next turn; a failure meanwhile must not go unhandled
         for (let i = 0; i < rows.length; i++) {
           const row = rows[i]!;
           const part = methodPart(row);
@@ -321,8 +321,8 @@ interface Snapshot {
   readonly first: pg.PoolClient;
   /** Imports the first's snapshot (pg_export_snapshot); with a pool of one, the first itself. */
   readonly second: pg.PoolClient;
-  /** A cursor over a statement on one of the two; closed by release if still open. */
-  cursor(client: pg.PoolClient, text: string, values: unknown[]): RowCursor;
+  /** A statement's rows on one of the two (streamed or fetched, as the snapshot was opened); a connection whose rows are still coming is dropped by release. */
+  rows(client: pg.PoolClient, text: string, values: unknown[]): Rows;
   /**
    * Ends the first's transaction and hands it back to the pool, once the second holds the
    * snapshot alone (nothing is left to read on the first): a paced reload must not keep a
@@ -334,9 +334,9 @@ interface Snapshot {
   release(): Promise<void>;
 }
 
-async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
+async function openSnapshot(pool: pg.Pool, rowsBy: 'stream' | 'fetch'): Promise<Snapshot> {
   const clients: pg.PoolClient[] = [];
-  const cursors: RowCursor[] = [];
+  const opened: Rows[] = [];
   // A connection that dies while checked out emits 'error' on its client, which pg-pool does not
   // listen to: without a listener the process would die. The query in flight rejects as well.
   const ignore = () => {};
@@ -347,9 +347,9 @@ async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
     client.release(clean ? undefined : true);
   };
   const release = async () => {
-    // A cursor left open holds its connection (a statement sent after it would wait forever, and
-    // closing it waits for a server that may be gone): such a connection is dropped.
-    const held = new Set(cursors.splice(0).filter((cursor) => cursor.isOpen).map((cursor) => cursor.client));
+    // Rows still coming hold their connection (a statement sent after them would wait forever,
+    // and closing a cursor waits for a server that may be gone): such a connection is dropped.
+    const held = new Set(opened.splice(0).filter((rows) => rows.isOpen).map((rows) => rows.client));
     for (const client of [...clients]) {
       // A load that failed leaves its transaction open: end it, or drop the connection rather
       // than hand it back mid-transaction.
@@ -377,10 +377,10 @@ async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
     return {
       first,
       second,
-      cursor(client, text, values) {
-        const cursor = new RowCursor(client, text, values);
-        cursors.push(cursor);
-        return cursor;
+      rows(client, text, values) {
+        const rows = rowsBy === 'stream' ? new RowStream(client, text, values) : new RowCursor(client, text, values);
+        opened.push(rows);
+        return rows;
       },
       async endFirst() {
         if (second === first || !clients.includes(first)) return;
@@ -399,9 +399,24 @@ async function openSnapshot(pool: pg.Pool): Promise<Snapshot> {
   }
 }
 
-/** A statement's rows as arrays of text, fetched FETCH_ROWS at a time; opened by the first read. */
-class RowCursor {
+type Row = Array<string | null>;
+
+/** A statement's rows as arrays of text, in the order they come; an empty read: there are no more. */
+interface Rows {
+  readonly client: pg.PoolClient;
+  /** Sends the statement, if not sent yet: the database starts on it before the first read. */
+  start(): void;
+  read(): Promise<Row[]>;
+  /** Sent and not done: its connection can run nothing else. */
+  readonly isOpen: boolean;
+  close(): Promise<void>;
+}
+
+/** Fetched FETCH_ROWS at a time, each fetch when read: the reader sets the pace. */
+class RowCursor implements Rows {
   private cursor: Cursor | undefined;
+  /** The first fetch, sent by `start`. */
+  private started: Promise<Row[]> | undefined;
   private closed = false;
 
   constructor(
@@ -410,9 +425,20 @@ class RowCursor {
     private readonly values: unknown[],
   ) {}
 
-  read(): Promise<Array<Array<string | null>>> {
+  start(): void {
+    if (this.cursor) return;
+    this.started = this.read();
+    this.started.catch(() => {}); // awaited by the next read; a failure meanwhile must not go unhandled
+  }
+
+  read(): Promise<Row[]> {
+    const started = this.started;
+    if (started) {
+      this.started = undefined;
+      return started;
+    }
     this.cursor ??= this.client.query(new Cursor(this.text, this.values, { rowMode: 'array', types: AS_TEXT }));
-    return this.cursor.read(FETCH_ROWS) as Promise<Array<Array<string | null>>>;
+    return this.cursor.read(FETCH_ROWS) as Promise<Row[]>;
   }
 
   /** Opened and not closed: its connection can run nothing else. */
@@ -428,12 +454,84 @@ class RowCursor {
 }
 
 /**
- * Streams a cursor's rows to `onRow`, then closes it, letting requests run at least every
+ * Sent whole, as one statement: the database makes and sends rows without waiting to be asked for
+ * each batch (with a cursor it waits, a round trip and a wake-up per fetch, and a join can run no
+ * more than one fetch ahead of the reader). Rows are parsed as they arrive; past
+ * STREAM_AHEAD_ROWS unread, the connection is not read until the reader catches up, and the
+ * database waits (TCP's own flow control). For the startup load, which nothing else waits on.
+ */
+class RowStream implements Rows {
+  private query: pg.Query | undefined;
+  private rows: Row[] = [];
+  private done = false;
+  private failure: Error | undefined;
+  private paused = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    readonly client: pg.PoolClient,
+    private readonly text: string,
+    private readonly values: unknown[],
+  ) {}
+
+  start(): void {
+    if (this.query) return;
+    const config: pg.QueryArrayConfig = { text: this.text, values: this.values, rowMode: 'array', types: AS_TEXT };
+    const query = new pg.Query(config as pg.QueryConfig); // the types omit rowMode, which Query takes
+    query.on('row', (row: Row) => {
+      if (this.rows.push(row) >= STREAM_AHEAD_ROWS && !this.paused) {
+        this.paused = true;
+        this.client.connection.stream.pause();
+      }
+      this.wakeReader();
+    });
+    query.on('error', (error: Error) => {
+      this.failure = error;
+      this.wakeReader();
+    });
+    query.on('end', () => {
+      this.done = true;
+      this.wakeReader();
+    });
+    this.query = this.client.query(query);
+  }
+
+  async read(): Promise<Row[]> {
+    this.start();
+    while (this.rows.length === 0 && !this.done && this.failure === undefined) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    if (this.failure !== undefined) throw this.failure;
+    const rows = this.rows;
+    this.rows = [];
+    if (this.paused) {
+      this.paused = false;
+      this.client.connection.stream.resume();
+    }
+    return rows;
+  }
+
+  get isOpen(): boolean {
+    return this.query !== undefined && !this.done;
+  }
+
+  /** Nothing to close once every row is read; a stream left unread is dropped with its connection (see release). */
+  async close(): Promise<void> {}
+
+  private wakeReader(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+/**
+ * Streams a statement's rows to `onRow`, then closes it, letting requests run at least every
  * SLICE_MS (see steps.ts): a reload must not hold up the reads it runs beside.
  */
-async function streamRows(cursor: RowCursor, onRow: (row: Array<string | null>) => void, pause: Pause): Promise<void> {
+async function streamRows(source: Rows, onRow: (row: Row) => void, pause: Pause): Promise<void> {
   for (;;) {
-    const rows = await cursor.read();
+    const rows = await source.read();
     if (rows.length === 0) break;
     for (let i = 0; i < rows.length; i++) {
       onRow(rows[i]!);
@@ -443,5 +541,5 @@ async function streamRows(cursor: RowCursor, onRow: (row: Array<string | null>) 
       }
     }
   }
-  await cursor.close();
+  await source.close();
 }

@@ -13,6 +13,7 @@ import {
   setUserMetadata,
   signUpEmailPassword,
 } from '../../supertokens-standin/writes.ts';
+import { seedSyntheticUsers } from '../../supertokens-standin/synthetic-users.ts';
 import { createUserRepository, type UserRepository } from '../../src/db/user-repository.ts';
 import { createDriftProbe } from '../../src/db/drift-probe.ts';
 import { bucketOf, differingBuckets, fingerprintOf } from '../../src/directory/fingerprint.ts';
@@ -298,23 +299,29 @@ describe('user_full_view through the repository', () => {
     expect(batches.flat().map((user) => user.id).sort()).toEqual([...ids].sort());
   });
 
-  it('holds one transaction while users stream, and none, with no connection stuck, once its reader stops early', async ({ database: testDb, openRepository }) => {
+  // The startup load's rows stream unasked (see RowStream): for rows to be still coming after the
+  // first batch, there must be more than it holds unread and the connection buffers.
+  it.for([
+    { load: 'a reload', first: false, users: 250 },
+    { load: 'the startup load', first: true, users: 40_000 },
+  ])('$load holds one transaction while users stream, and none, with no connection stuck, once its reader stops early', async ({ first, users }, { database: testDb, openRepository }) => {
     const db = testDb.db;
-    await createApp(db, 'early');
-    for (let i = 0; i < 250; i++) await signUpEmailPassword(db, { email: `early-${i}@example.com`, timeJoined: JOINED + i, appId: 'early' });
-    const { repo } = openRepository('early', 100);
+    const appId = first ? 'early-first' : 'early';
+    await createApp(db, appId);
+    await seedSyntheticUsers(db, { count: users, appId });
+    const { repo } = openRepository(appId, 100);
 
     const inTransaction = async () => {
       const { rows } = await sql<{ open: number }>`
         SELECT count(*)::int AS open FROM pg_stat_activity
-        WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(db);
+        WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`.execute(db);
       return rows[0]!.open;
     };
 
     // Users stream once the parts are read: the parts' connection has ended its transaction then,
-    // and only the login methods' is in one. Its cursor is still open after the first batch: that
-    // connection is dropped.
-    for await (const batch of repo.streamAllUsers()) {
+    // and only the login methods' is in one. Its rows are still coming after the first batch (the
+    // cursor's next fetch, or the stream's rest): that connection is dropped.
+    for await (const batch of repo.streamAllUsers(undefined, { first })) {
       expect(batch).toHaveLength(100);
       expect(await inTransaction()).toBe(1);
       break;
@@ -322,7 +329,7 @@ describe('user_full_view through the repository', () => {
 
     await expect.poll(inTransaction).toBe(0);
     // And the next load, on the same pool, reads every user.
-    expect((await streamAll(repo)).flat()).toHaveLength(250);
+    expect((await streamAll(repo)).flat()).toHaveLength(users);
   });
 
   it('exposes exactly these columns, never password_hash', async ({ database: testDb }) => {
