@@ -485,12 +485,16 @@ class RowStream implements Rows {
       }
       this.wakeReader();
     });
+    // Done or failed, the connection must be read again: for what follows the error, and for the
+    // next statement (a ROLLBACK sent to a connection left unread would wait forever).
     query.on('error', (error: Error) => {
       this.failure = error;
+      this.resume();
       this.wakeReader();
     });
     query.on('end', () => {
       this.done = true;
+      this.resume();
       this.wakeReader();
     });
     this.query = this.client.query(query);
@@ -504,10 +508,7 @@ class RowStream implements Rows {
     if (this.failure !== undefined) throw this.failure;
     const rows = this.rows;
     this.rows = [];
-    if (this.paused) {
-      this.paused = false;
-      this.client.connection.stream.resume();
-    }
+    this.resume();
     return rows;
   }
 
@@ -517,6 +518,12 @@ class RowStream implements Rows {
 
   /** Nothing to close once every row is read; a stream left unread is dropped with its connection (see release). */
   async close(): Promise<void> {}
+
+  private resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.client.connection.stream.resume();
+  }
 
   private wakeReader(): void {
     const wake = this.wake;
