@@ -76,19 +76,12 @@ export class UserAssembly {
 
   addRole(userKey: string, tenantId: string, role: string): void {
     const parts = this.partsOf(userKey);
-    const pair = `${tenantId}\u0000${role}`;
-    const pairs = parts.roles;
-    if (pairs === undefined) parts.roles = pair;
-    else if (typeof pairs === 'string') parts.roles = [pairs, pair];
-    else pairs.push(pair);
+    parts.roles = withAdded(parts.roles, `${tenantId}\u0000${role}`);
   }
 
   addVerifiedEmail(userKey: string, email: string): void {
     const parts = this.partsOf(userKey);
-    const verified = parts.verified;
-    if (verified === undefined) parts.verified = email;
-    else if (typeof verified === 'string') parts.verified = [verified, email];
-    else verified.push(email);
+    parts.verified = withAdded(parts.verified, email);
   }
 
   addTenant(recipeUserKey: string, tenantId: string, preferred: boolean): void {
@@ -317,6 +310,14 @@ function nestingDepth(text: string): number {
     }
   }
   return deepest;
+}
+
+/** One string alone (most keys have one), or a list once there are more. */
+function withAdded(held: string | string[] | undefined, value: string): string | string[] {
+  if (held === undefined) return value;
+  if (typeof held === 'string') return [held, value];
+  held.push(value);
+  return held;
 }
 
 /** A login method is verified when it has no email (a phone number) or its email is verified under its recipe user's id. */
