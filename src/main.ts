@@ -13,7 +13,7 @@ import { loadConfig, type Config } from './config/config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { databaseFault } from './db/database-errors.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { startDemoDatabase, type DemoDatabase } from './demo/start-demo-database.ts';
+import type { DemoDatabase } from './demo/start-demo-database.ts';
 import { closeGracefully } from './http/graceful-close.ts';
 import { answerWhileStarting } from './http/while-starting.ts';
 import { createLogger, logFormatFor, type Logger } from './logger.ts';
@@ -52,6 +52,8 @@ async function serve(config: Config, logger: Logger): Promise<void> {
 
   let demo: DemoDatabase | undefined;
   if (config.database.url === undefined) {
+    // Imported only here: the embedded PostgreSQL's package costs a production start 0.1 s.
+    const { startDemoDatabase } = await import('./demo/start-demo-database.ts');
     demo = await startDemoDatabase({ dataDir: config.embedded.dataDir, port: config.embedded.port, logger });
     cleanups.push(() => demo!.stop());
   }
