@@ -35,7 +35,7 @@ import { say, timed } from './progress.ts';
 import { markdownReport, type BenchResults, type AtRateRow, type LoadRow, type OwnListingRow, type RestResult, type StartupResult } from './report.ts';
 import { dialectOf, OWN_LISTINGS, pickSample, REQUEST_KINDS, type ServerName } from './requests.ts';
 import { buildUsergraph, loggedLoadMs, startServer, type RunningServer } from './servers.ts';
-import { measureLoad, measureReadsDuringReloads, measureRest, settle, untilQuiet, type ReadsDuringReloads } from './windows.ts';
+import { measureLoad, measureReadsDuringReloads, measureRest, settle, untilMachineQuiet, untilQuiet, type ReadsDuringReloads } from './windows.ts';
 
 const options = readBenchOptions(process.env);
 const logPrefix = options.outputFile.replace(/\.json$/, '');
@@ -93,6 +93,7 @@ try {
     const servers: RunningServer[] = [];
     const start = async (name: ServerName, driftCheckIntervalMs: number, logName: string = name) => {
       checkInterrupted();
+      await timed('waiting for the machine to fall quiet', () => untilMachineQuiet());
       const settings = { databaseUrl, apiKey, adminKey, driftCheckIntervalMs, logFile: `${logPrefix}.${logName}.log` };
       const server = await timed(`starting ${name}`, () => startServer(name, settings));
       servers.push(server);

@@ -37,6 +37,20 @@ export function readProcessTimes(pid: number): ProcessTimes | null {
   return { cpuMs: (ticks * 1000) / CLOCK_TICKS, startTicks: Number(fields[19]) }; // field 22: starttime
 }
 
+/** Busy and total clock ticks of every core since boot (/proc/stat's first line); null off Linux. */
+export function readMachineTicks(): { busy: number; total: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  // cpu user nice system idle iowait irq softirq steal …: idle and iowait are not busy.
+  const ticks = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  return { busy: total - ticks[3]! - (ticks[4] ?? 0), total };
+}
+
 /** Now, in clock ticks since boot (the unit of ProcessTimes.startTicks). */
 function uptimeTicks(): number {
   return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * CLOCK_TICKS;

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { cancelStatements, waitForIdleBackends } from './backends.ts';
 import { percentile } from '../support/scratch.ts';
 import { runLoad, timeAlone, type LoadResult, type Target } from './load.ts';
-import { BackendCpuMeter, ProcessCpuMeter } from './measure-cpu.ts';
+import { BackendCpuMeter, ProcessCpuMeter, readMachineTicks } from './measure-cpu.ts';
 import type { ServerName } from './requests.ts';
 import { APPLICATION_NAMES, type RunningServer } from './servers.ts';
 
@@ -144,6 +144,26 @@ export async function measureRest(usergraph: RunningServer, seconds: number, met
   const usergraphCpuMs = serverMeter.stop();
   const databaseCpu = databaseMeter ? await databaseMeter.stop() : null;
   return { quietAfterSeconds, seconds, driftChecks: (await driftChecks(usergraph.url)) - checksBefore, databaseCpuMs: databaseCpu?.cpuMs ?? null, usergraphCpuMs };
+}
+
+/**
+ * Waits until the whole machine is idle (QUIET_SECONDS seconds in a row under 10 % busy), for at
+ * most `limitSeconds`; resolves to the seconds waited (0 where /proc/stat cannot be read). Before
+ * a start is timed: right after the bench reads the whole view (tens of seconds of PostgreSQL,
+ * gigabytes of temporary files), a million-user start measured 0.7-1.1 s slower than one after a
+ * rest (docs/performance.md), and a production start follows no such read.
+ */
+export async function untilMachineQuiet(limitSeconds = 120): Promise<number> {
+  const started = performance.now();
+  let quiet = 0;
+  while (quiet < QUIET_SECONDS && performance.now() - started < limitSeconds * 1000) {
+    const before = readMachineTicks();
+    if (!before) return 0;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = readMachineTicks()!;
+    quiet = after.busy - before.busy < 0.1 * (after.total - before.total) ? quiet + 1 : 0;
+  }
+  return (performance.now() - started) / 1000;
 }
 
 /** Cancels what the servers' backends are still running, and waits until they are idle. */
