@@ -6,6 +6,8 @@
 import { sql } from 'kysely';
 import { describe, expect } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { createUserRepository } from '../../src/db/user-repository.ts';
+import { createLogger } from '../../src/logger.ts';
 import {
   addUserToTenant,
   createApp,
@@ -87,5 +89,17 @@ describe('a recipe user with rows in recipe_user_tenants', () => {
     expect(rows.map((row) => row.tenant_id)).toEqual(['public', 't1']);
 
     expect(data.user).toEqual(single({ recipeId: 'emailpassword', id: MOVED, email: 'moved@example.com', timeJoined: T0 }));
+  });
+
+  // The startup load reads tenants with the login methods; a reload and a lookup read them as parts.
+  it('is in the same tenants after a reload and through a lookup', async ({ servers, database }) => {
+    const server = servers.get('stale')!;
+    const [before] = server.directory.snapshot.usersNamedBy([MOVED]);
+    expect(before?.tenantIds).toEqual(['public']);
+    await server.directory.reload();
+    const [reloaded] = server.directory.snapshot.usersNamedBy([MOVED]);
+    expect(reloaded?.tenantIds).toEqual(['public']);
+    const [looked] = await createUserRepository(database.db, { appId: 'stale', batchSize: 500, logger: createLogger('silent') }).findUsersByIds([MOVED]);
+    expect(looked?.tenantIds).toEqual(['public']);
   });
 });
