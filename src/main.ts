@@ -52,7 +52,7 @@ async function serve(config: Config, logger: Logger): Promise<void> {
 
   let demo: DemoDatabase | undefined;
   if (config.database.url === undefined) {
-    // Imported only here: the embedded PostgreSQL's package costs a production start 0.1 s.
+    // Imported only here: a production start never runs the embedded PostgreSQL's code.
     const { startDemoDatabase } = await import('./demo/start-demo-database.ts');
     demo = await startDemoDatabase({ dataDir: config.embedded.dataDir, port: config.embedded.port, logger });
     cleanups.push(() => demo!.stop());

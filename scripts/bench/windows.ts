@@ -150,7 +150,7 @@ export async function measureRest(usergraph: RunningServer, seconds: number, met
  * Waits until the whole machine is idle (QUIET_SECONDS seconds in a row under 10 % busy), for at
  * most `limitSeconds`; resolves to the seconds waited (0 where /proc/stat cannot be read). Before
  * a start is timed: right after the bench reads the whole view (tens of seconds of PostgreSQL,
- * gigabytes of temporary files), a million-user start measured 0.7-1.1 s slower than one after a
+ * gigabytes of temporary files), a million-user start measured 0.8-1.1 s slower than one after a
  * rest (docs/performance.md), and a production start follows no such read.
  */
 export async function untilMachineQuiet(limitSeconds = 120): Promise<number> {

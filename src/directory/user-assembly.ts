@@ -40,7 +40,7 @@ export interface LoginMethodPart {
   /** Of the user: its metadata as stored (JSON text). */
   readonly userMetadata: string | null;
   /**
-   * Its tenants, when read with it (the full load): JSON arrays of the tenant ids from
+   * Its tenants, when read with it (the startup load): JSON arrays of the tenant ids from
    * recipe_user_tenants (preferred) and from all_auth_recipe_users, null for none. Undefined: they
    * come as parts (addTenant).
    */
