@@ -123,13 +123,26 @@ export const QUIET_SECONDS = 3;
  * second between): until QUIET_SECONDS seconds in a row in each of which it used less than 5 % of
  * a core, for at most `limitSeconds`. Resolves to the seconds waited.
  */
-export async function untilQuiet(server: RunningServer, limitSeconds = 180): Promise<number> {
+export function untilQuiet(server: RunningServer, limitSeconds = 180): Promise<number> {
+  return untilQuietSeconds(() => {
+    const meter = new ProcessCpuMeter(server.pid);
+    return () => meter.stop() < 50;
+  }, limitSeconds);
+}
+
+/**
+ * Waits until QUIET_SECONDS seconds in a row were quiet, for at most `limitSeconds`; resolves to
+ * the seconds waited. `sample` starts measuring a second and returns what tells, at its end,
+ * whether it was quiet (null: nothing to measure, do not wait).
+ */
+async function untilQuietSeconds(sample: () => (() => boolean) | null, limitSeconds: number): Promise<number> {
   const started = performance.now();
   let quiet = 0;
   while (quiet < QUIET_SECONDS && performance.now() - started < limitSeconds * 1000) {
-    const meter = new ProcessCpuMeter(server.pid);
+    const wasQuiet = sample();
+    if (!wasQuiet) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    quiet = meter.stop() < 50 ? quiet + 1 : 0;
+    quiet = wasQuiet() ? quiet + 1 : 0;
   }
   return (performance.now() - started) / 1000;
 }
@@ -153,17 +166,15 @@ export async function measureRest(usergraph: RunningServer, seconds: number, met
  * gigabytes of temporary files), a million-user start measured 0.8-1.1 s slower than one after a
  * rest (docs/performance.md), and a production start follows no such read.
  */
-export async function untilMachineQuiet(limitSeconds = 120): Promise<number> {
-  const started = performance.now();
-  let quiet = 0;
-  while (quiet < QUIET_SECONDS && performance.now() - started < limitSeconds * 1000) {
+export function untilMachineQuiet(limitSeconds = 120): Promise<number> {
+  return untilQuietSeconds(() => {
     const before = readMachineTicks();
-    if (!before) return 0;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = readMachineTicks()!;
-    quiet = after.busy - before.busy < 0.1 * (after.total - before.total) ? quiet + 1 : 0;
-  }
-  return (performance.now() - started) / 1000;
+    if (!before) return null;
+    return () => {
+      const after = readMachineTicks()!;
+      return after.busy - before.busy < 0.1 * (after.total - before.total);
+    };
+  }, limitSeconds);
 }
 
 /** Cancels what the servers' backends are still running, and waits until they are idle. */

@@ -60,18 +60,19 @@ export interface UserRepositoryOptions {
 /** pg's type parsers, all replaced by "keep the text": the assembly parses what it needs. */
 const AS_TEXT = { getTypeParser: () => (value: string) => value };
 
+/** The login methods' columns (in methodPart's order), and `linked`: the users whose rows must be gathered (every other user is one row). */
+const METHOD_COLUMNS = `m.user_key, m.recipe_user_key, m.recipe_id, m.is_linked, m.external_user_id, m.email, m.phone_number,
+      m.third_party_id, m.third_party_user_id, m.time_joined, m.user_last_active_time, m.user_metadata, l.user_key IS NOT NULL AS linked`;
+const METHODS_WITH_LINKED = `usergraph_login_methods m
+    LEFT JOIN usergraph_linked_users l ON l.app_id = m.app_id AND l.user_key = m.user_key`;
+
 /** The set-wise reads of the full load: every part of every user of the app. */
 const FULL_LOAD = {
   rolePermissions: 'SELECT role, permission FROM usergraph_role_permissions WHERE app_id = $1',
   roles: 'SELECT user_key, tenant_id, role FROM usergraph_user_roles WHERE app_id = $1',
   verified: 'SELECT user_key, email FROM usergraph_verified_emails WHERE app_id = $1',
   tenants: 'SELECT recipe_user_key, tenant_id, preferred FROM usergraph_login_method_tenants WHERE app_id = $1',
-  // `linked` tells the users whose rows must be gathered (every other user is one row).
-  loginMethods: `SELECT m.user_key, m.recipe_user_key, m.recipe_id, m.is_linked, m.external_user_id, m.email, m.phone_number,
-      m.third_party_id, m.third_party_user_id, m.time_joined, m.user_last_active_time, m.user_metadata, l.user_key IS NOT NULL AS linked
-    FROM usergraph_login_methods m
-    LEFT JOIN usergraph_linked_users l ON l.app_id = m.app_id AND l.user_key = m.user_key
-    WHERE m.app_id = $1`,
+  loginMethods: `SELECT ${METHOD_COLUMNS} FROM ${METHODS_WITH_LINKED} WHERE m.app_id = $1`,
   /**
    * The startup load's: the login methods with each one's tenants, grouped by the database (two
    * JSON arrays; the assembly decides which counts). A million users' 1.4 million tenant rows
@@ -79,11 +80,8 @@ const FULL_LOAD = {
    * about 2 s, on its own core, while the service reads the other parts. A reload (served reads
    * beside it) reads tenants as a part: grouped there, unpaced, they raised the reads' p99 more.
    */
-  loginMethodsWithTenants: `SELECT m.user_key, m.recipe_user_key, m.recipe_id, m.is_linked, m.external_user_id, m.email, m.phone_number,
-      m.third_party_id, m.third_party_user_id, m.time_joined, m.user_last_active_time, m.user_metadata, l.user_key IS NOT NULL AS linked,
-      t.preferred, t.others
-    FROM usergraph_login_methods m
-    LEFT JOIN usergraph_linked_users l ON l.app_id = m.app_id AND l.user_key = m.user_key
+  loginMethodsWithTenants: `SELECT ${METHOD_COLUMNS}, t.preferred, t.others
+    FROM ${METHODS_WITH_LINKED}
     LEFT JOIN (
       SELECT recipe_user_key, json_agg(tenant_id) FILTER (WHERE preferred) AS preferred, json_agg(tenant_id) FILTER (WHERE NOT preferred) AS others
       FROM usergraph_login_method_tenants
