@@ -76,3 +76,6 @@ export const ERRORS = catalogue({
 });
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** NOT_READY's Retry-After, in seconds: a first load of 100,000 users takes a few. */
+export const NOT_READY_RETRY_AFTER_S = 5;

@@ -4,8 +4,8 @@
  * a request is being served carries that request's id (see `withRequestId`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { PinoPretty } from 'pino-pretty';
 import type { Config, LogFormat, LogLevel } from './config/config.ts';
 
 export type { Logger };
@@ -67,6 +67,8 @@ export function createLogger(level: LogLevel, { destination, format = 'json' }: 
   };
   if (format === 'pretty') {
     const colorize = destination === undefined && process.stdout.isTTY === true;
+    // Loaded only for this format: a production start (JSON) never compiles it.
+    const { PinoPretty } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino(options, PinoPretty({ destination: destination ?? 1, colorize, sync: true, ignore: 'pid,hostname,name', translateTime: 'SYS:HH:MM:ss.l' }));
   }
   return pino(options, destination ?? bufferedStdout());

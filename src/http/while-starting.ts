@@ -4,8 +4,7 @@
  * first load. The port is taken first so that a second start finds it taken before doing anything.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ERRORS } from '../errors.ts';
-import { NOT_READY_RETRY_AFTER_S } from '../plugins/use-not-ready.ts';
+import { ERRORS, NOT_READY_RETRY_AFTER_S } from '../errors.ts';
 
 export function answerWhileStarting(request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '/').split('?')[0];

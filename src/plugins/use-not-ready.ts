@@ -5,10 +5,7 @@
  * the first load the directory is never empty again: a failed reload keeps the previous one.
  */
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { ERRORS } from '../errors.ts';
-
-/** Seconds a client is told to wait; a first load of 100,000 users takes a few. */
-export const NOT_READY_RETRY_AFTER_S = 5;
+import { ERRORS, NOT_READY_RETRY_AFTER_S } from '../errors.ts';
 
 export function useNotReady(isLoaded: () => boolean): Plugin {
   return {

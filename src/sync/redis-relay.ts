@@ -7,8 +7,12 @@
  * reconnecting (ioredis). Pub/sub keeps nothing for a subscriber that was away, so the caller is
  * told of each subscription, and reloads when it may have missed something.
  */
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis as RedisClient } from 'ioredis';
 import type { Logger } from '../logger.ts';
+
+/** Loaded when a relay is asked for: an instance without REDIS_URL never compiles ioredis (50 ms of a start). */
+const loadRedis = () => (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
 
 export interface RedisRelay {
   publish(payload: string): void;
@@ -29,9 +33,10 @@ export interface RedisRelayOptions {
 }
 
 export function connectRedisRelay({ url, channel, logger, onPayload, onSubscribed }: RedisRelayOptions): RedisRelay {
+  const Redis = loadRedis();
   // Pub/sub takes a connection of its own: a subscribed client can do nothing else.
-  const publisher = new Redis(url, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(url);
+  const publisher: RedisClient = new Redis(url, { maxRetriesPerRequest: 2 });
+  const subscriber: RedisClient = new Redis(url);
   let downSince: number | null = Date.now();
   let subscribedOnce = false;
   let closing = false;
