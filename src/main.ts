@@ -1,7 +1,10 @@
 /**
  * The process (`usergraph serve`): config → HTTP port → database (the embedded demo's when no
- * DATABASE_URL) → wait for it → migrations → service → first load. Shutdown runs in reverse. The
- * only module that wires things together.
+ * DATABASE_URL) → wait for it → migrations → first load, and the app while it runs. Shutdown runs
+ * in reverse. The only module that wires things together.
+ *
+ * The app's code (the GraphQL stack, about a third of a second to compile) is imported only once
+ * the first load has begun: PostgreSQL spends that time on the load's statements.
  *
  * The port comes first: a taken one is said in one line before any other work, so a second start
  * beside a running one touches nothing of it. From then on /health answers; /ready and GraphQL
@@ -18,7 +21,8 @@ import { closeGracefully } from './http/graceful-close.ts';
 import { answerWhileStarting } from './http/while-starting.ts';
 import { createLogger, logFormatFor, type Logger } from './logger.ts';
 import { retryWithBackoff } from './retry.ts';
-import { connectSyncDatabase, createService, type Service } from './service.ts';
+import { connectSyncDatabase, createDirectoryService } from './directory-service.ts';
+import type { Service } from './service.ts';
 
 /** What shutdown undoes, last set up first. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -72,19 +76,33 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   const syncDb = connectSyncDatabase(config, databaseUrl, undefined, logger);
   // Shut down after HTTP, before the demo database: pools, then the service's listeners.
   cleanups.splice(1, 0, () => db.destroy(), () => syncDb.destroy());
-  service = createService({ config, db, syncDb, databaseUrl, logger, demoAdminKey: demo?.adminApiKey });
-  service.app.metrics.collectProcessMetrics();
-  cleanups.splice(1, 0, () => service!.stop());
-  answer = service.app.handleRequest;
+  const core = createDirectoryService({ config, db, syncDb, databaseUrl, logger });
+  cleanups.splice(1, 0, () => core.stop());
+
+  // The app is imported once the first load has begun (PostgreSQL works on its statements while
+  // the GraphQL stack compiles), or as soon as the database keeps us waiting (then /status and
+  // /metrics serve meanwhile). Until then the port answers as while starting: /health alive,
+  // everything else NOT_READY.
+  let appBuilt: Promise<void> | undefined;
+  const buildApp = () => {
+    if (appBuilt) return appBuilt;
+    appBuilt = import('./service.ts').then(({ serviceOn }) => {
+      service = serviceOn(core, { config, logger, demoAdminKey: demo?.adminApiKey });
+      service.app.metrics.collectProcessMetrics();
+      answer = service.app.handleRequest;
+    });
+    appBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+    return appBuilt;
+  };
 
   // Down at startup is not fatal: wait for it (one log line per while), then go on by ourselves.
-  const untilReachable = { waitingFor: target, logger, isRetryable: (error: unknown) => databaseFault(error) !== undefined };
+  const untilReachable = { waitingFor: target, logger, isRetryable: (error: unknown) => databaseFault(error) !== undefined, onWait: buildApp };
   await retryWithBackoff(() => db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(), { ...untilReachable, to: 'to start' });
   if (database.migrateOnStart) {
     const applied = await retryWithBackoff(() => migrate(databaseUrl), { ...untilReachable, to: 'to apply migrations' });
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-  await service.start();
+  await Promise.all([core.start(), buildApp()]);
   announceReady(logger, config, (server.address() as AddressInfo).port, demo);
 }
 

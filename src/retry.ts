@@ -18,12 +18,14 @@ export interface RetryOptions {
   readonly signal?: AbortSignal;
   readonly initialMs?: number;
   readonly maxMs?: number;
+  /** Called before each wait between attempts. */
+  readonly onWait?: () => void;
 }
 
 const REPORT_EVERY_MS = 30_000;
 
 export async function retryWithBackoff<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const { waitingFor, to, logger, isRetryable = () => true, signal, initialMs = 250, maxMs = 10_000 } = options;
+  const { waitingFor, to, logger, isRetryable = () => true, signal, initialMs = 250, maxMs = 10_000, onWait } = options;
   const started = Date.now();
   let attempts = 0;
   let reported: { at: number; reason: string } | undefined;
@@ -45,6 +47,7 @@ export async function retryWithBackoff<T>(attempt: () => Promise<T>, options: Re
         );
         reported = { at: now, reason };
       }
+      onWait?.();
       const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempts - 1, 30));
       // Jitter: instances that lost the database together do not come back in step.
       await sleep(Math.round(ceiling / 2 + Math.random() * (ceiling / 2)), undefined, { signal });

@@ -1,27 +1,15 @@
 /**
- * The service assembled from a config and a database handle: repository → directory → app, and
- * the freshness machinery that keeps the directory equal to the database. main.ts adds the
- * process around it (embedded database, migrations, HTTP, signals); the tests build exactly
- * this, so what they exercise is what runs.
- *
- * Two pools: lookups (directory misses, from requests) use the one handed in, bounded by the
- * short lookup timeouts; synchronisation (full loads, change re-reads, drift checks) has a small
- * one of its own, so that however many requests miss at once they can never starve the changes
- * the directory must apply.
+ * The service: the directory kept fresh (directory-service.ts) and the app on it (app.ts). main.ts
+ * adds the process around it (embedded database, migrations, HTTP, signals); the tests build
+ * exactly this, so what they exercise is what runs.
  */
-import type { Kysely } from 'kysely';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config/config.ts';
-import { connectDatabase } from './db/connect.ts';
-import type { Database } from './db/database.ts';
-import { createDriftProbe } from './db/drift-probe.ts';
-import { notify } from './db/notify.ts';
-import { createUserRepository } from './db/user-repository.ts';
-import { UserDirectory } from './directory/user-directory.ts';
-import { UserChangeHub } from './directory/user-change-hub.ts';
+import { createDirectoryService, type DirectoryService, type DirectoryServiceOptions } from './directory-service.ts';
+import type { UserChangeHub } from './directory/user-change-hub.ts';
+import type { UserDirectory } from './directory/user-directory.ts';
 import type { Logger } from './logger.ts';
-import { retryWithBackoff } from './retry.ts';
-import { startFreshness, type Freshness } from './sync/freshness.ts';
+import type { Freshness } from './sync/freshness.ts';
 
 export interface Service {
   readonly app: App;
@@ -30,128 +18,48 @@ export interface Service {
   readonly freshness: Freshness | undefined;
   /** Every change the directory applies (what the userChanged subscription streams). */
   readonly userChanges: UserChangeHub;
-  /**
-   * Starts listening for changes, then loads the directory; resolves once it is loaded. A first
-   * load that fails (the database down or locked) is retried with backoff until it succeeds or
-   * `stop()` is called: meanwhile GraphQL answers NOT_READY and /ready 503.
-   */
+  /** See DirectoryService.start: listens, then loads; retried until loaded or stopped. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export interface ServiceOptions {
-  readonly config: Config;
-  /** Lookups' pool (its timeouts: DATABASE_STATEMENT_TIMEOUT_MS and the others). */
-  readonly db: Kysely<Database>;
-  /** Synchronisation's pool; by default the service opens a small one to `databaseUrl` (and closes it). */
-  readonly syncDb?: Kysely<Database>;
-  /** Where the change listener connects, unless the config names its own URL. */
-  readonly databaseUrl: string;
-  readonly logger: Logger;
+export interface ServiceOptions extends DirectoryServiceOptions {
   /** The embedded demo's admin key; ADMIN_API_KEY, when set, wins. */
   readonly demoAdminKey?: string | undefined;
 }
 
-/** Connections for synchronisation: a load (two: it reads parts in parallel in one snapshot), a re-read, and a drift check's lock and read at once. */
-export const SYNC_POOL_SIZE = 6;
-
-/** The synchronisation pool main.ts and the tests open: its own name, its own statement timeout. */
-export function connectSyncDatabase(config: Config, url: string, onQuery?: (sql: string) => void, logger?: Logger): Kysely<Database> {
-  return connectDatabase({
-    url,
-    poolSize: SYNC_POOL_SIZE,
-    applicationName: 'usergraph-sync',
-    // The drift check's, every DRIFT_CHECK_INTERVAL_MS: about 5 ms of the database's CPU on an
-    // open connection, 25 ms on a new one.
-    keepOpen: 1,
-    statementTimeoutMs: config.sync.statementTimeoutMs,
-    lockTimeoutMs: config.database.lockTimeoutMs,
-    acquireTimeoutMs: config.database.acquireTimeoutMs,
-    onQuery,
-    onConnectionError: (error) => logger?.warn({ err: error }, 'a synchronisation connection broke; the pool replaces it'),
-  });
+export function createService(options: ServiceOptions): Service {
+  return serviceOn(createDirectoryService(options), options);
 }
 
-export function createService(options: ServiceOptions): Service {
-  const { config, db, databaseUrl, logger, demoAdminKey } = options;
-  const syncDb = options.syncDb ?? connectSyncDatabase(config, databaseUrl, undefined, logger);
-  const lookups = createUserRepository(db, { appId: config.appId, batchSize: config.directory.loadBatchSize, logger });
-  const repository = createUserRepository(syncDb, { appId: config.appId, batchSize: config.directory.loadBatchSize, logger });
-  const probe = createDriftProbe(syncDb, config.appId, repository);
-  const userChanges = new UserChangeHub();
-  let freshness: Freshness | undefined;
-  const directory = new UserDirectory(
-    (pause, options) => {
-      // The drift check compares from the counters as they were when this load began.
-      freshness?.driftCheck.beforeLoad();
-      return repository.streamAllUsers(pause, options);
-    },
-    {
-      absentTtlMs: config.directory.absentTtlMs,
-      logger,
-      onChange: (events) => userChanges.publish(events),
-      wantsChanges: () => userChanges.subscriberCount > 0,
-      // The metrics live in the app, made below (no load happens before `start`).
-      onLoaded: (result, first) => app.metrics.observeLoad(result, first),
-    },
-  );
-  const stopping = new AbortController();
-  const isReady = () => directory.isLoaded && (freshness?.isHealthy() ?? false);
-
+/** The app on a directory service, started or not. */
+export function serviceOn(
+  core: DirectoryService,
+  { config, logger, demoAdminKey }: { readonly config: Config; readonly logger: Logger; readonly demoAdminKey?: string | undefined },
+): Service {
+  const { directory } = core;
   const app = createApp({
     config,
     demoAdminKey,
     directory,
-    fetchMissing: lookups,
+    fetchMissing: core.lookups,
     logger,
-    userChanges,
-    isReady,
+    userChanges: core.userChanges,
+    isReady: core.isReady,
     isLoaded: () => directory.isLoaded,
-    reloadUsers: () => (freshness ? freshness.reloadEverywhere() : directory.reload()),
-    status: () => ({
-      ready: isReady(),
-      directory: { users: directory.snapshot.size, loadedAt: directory.isLoaded ? directory.snapshot.loadedAt : null },
-      sync: freshness?.status() ?? 'not started',
-    }),
-    syncReading: () => freshness && { counters: freshness.stats, listener: freshness.listenerState() },
+    reloadUsers: core.reloadUsers,
+    status: core.status,
+    syncReading: core.syncReading,
   });
-  const { metrics } = app;
-
+  core.observeWith(app.metrics);
   return {
     app,
     directory,
-    userChanges,
+    userChanges: core.userChanges,
     get freshness() {
-      return freshness;
+      return core.freshness;
     },
-    async start() {
-      // Listen before loading: a change committed during the load is then applied after it.
-      freshness = await startFreshness({
-        config: config.sync,
-        appId: config.appId,
-        databaseUrl,
-        directory,
-        findUsersByIds: (ids) => repository.findUsersByIds(ids),
-        probe,
-        watchChanges: (listener) => userChanges.watch(listener),
-        notify: (channel, payload) => notify(db, channel, payload),
-        logger,
-        onLag: (ms) => metrics.observeLag(ms),
-      });
-      if (stopping.signal.aborted) return;
-      await retryWithBackoff(() => directory.reload(), {
-        waitingFor: 'the database',
-        to: 'to load the directory',
-        logger,
-        signal: stopping.signal,
-      }).catch((error: unknown) => {
-        if (!stopping.signal.aborted) throw error;
-      });
-    },
-    async stop() {
-      stopping.abort();
-      await freshness?.stop();
-      if (!options.syncDb) await syncDb.destroy();
-    },
+    start: () => core.start(),
+    stop: () => core.stop(),
   };
 }

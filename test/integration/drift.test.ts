@@ -12,7 +12,7 @@ import { connectDatabase } from '../../src/db/connect.ts';
 import { createUserRepository } from '../../src/db/user-repository.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createDriftProbe } from '../../src/db/drift-probe.ts';
-import { connectSyncDatabase } from '../../src/service.ts';
+import { connectSyncDatabase } from '../../src/directory-service.ts';
 import { seedSyntheticUsers, syntheticUserKey } from '../../supertokens-standin/synthetic-users.ts';
 import { setUserMetadata } from '../../supertokens-standin/writes.ts';
 import { test } from '../support/fixtures.ts';

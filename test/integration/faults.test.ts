@@ -169,6 +169,11 @@ describe('PostgreSQL down at startup', () => {
     await sleepUntil(async () => (await status('/health')) === 200, 30_000, 100);
     await sleepUntil(() => output.join('').includes(`waiting for PostgreSQL at 127.0.0.1:${cluster.postgres.port}/usergraph to start`), 10_000, 50);
     expect(await status('/ready')).toBe(503);
+    // The app is built while the database keeps it waiting: operators see the service's state.
+    await sleepUntil(async () => (await status('/status')) === 200, 10_000, 50);
+    const waiting = (await (await fetch(`${base}/status`)).json()) as { ready: boolean; directory: { users: number } };
+    expect(waiting).toMatchObject({ ready: false, directory: { users: 0 } });
+    expect(await status('/metrics')).toBe(200);
     const refused = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },

@@ -7,7 +7,8 @@ import { parseConfig } from '../../src/config/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { signUpEmailPassword } from '../../supertokens-standin/writes.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createService } from '../../src/service.ts';
+import { createDirectoryService } from '../../src/directory-service.ts';
+import { createService, serviceOn } from '../../src/service.ts';
 import { test } from '../support/fixtures.ts';
 import { ADMIN_KEY, WITHOUT_CHANGE_FEED, asReader, errorCodes, expectData, type TestServer } from '../support/server.ts';
 
@@ -147,5 +148,20 @@ describe('health and readiness', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ data: { users: { totalCount: service.directory.snapshot.size } } });
     expect(service.app.fastLane.answered).toBe(1);
+  });
+
+  it('an app put on a directory already loaded (as main.ts may) answers at once and counts that first load', async ({ database, onTestFinished }) => {
+    const config = parseConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+    const db = connectDatabase({ url: database.url, poolSize: 2 });
+    onTestFinished(() => db.destroy());
+    const logger = createLogger('silent');
+    const core = createDirectoryService({ config, db, databaseUrl: database.url, logger });
+    onTestFinished(() => core.stop());
+    await core.start();
+    const service = serviceOn(core, { config, logger });
+    expect((await service.app.yoga.fetch('http://usergraph/ready')).status).toBe(200);
+    const metrics = await service.app.metrics.registry.metrics();
+    expect(metrics).toMatch(/^usergraph_directory_load_duration_seconds_count\{kind="initial"\} 1$/m);
+    expect(metrics).toMatch(new RegExp(`^usergraph_directory_users ${core.directory.snapshot.size}$`, 'm'));
   });
 });

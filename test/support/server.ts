@@ -1,5 +1,5 @@
 /**
- * The real service on a free port, over a test database: the same createService as main.ts,
+ * The real service on a free port, over a test database: the same service as main.ts builds,
  * with every SQL statement counted and every log line kept for assertions.
  */
 import { createServer, type Server } from 'node:http';
@@ -8,7 +8,8 @@ import { expect } from 'vitest';
 import { parseConfig } from '../../src/config/config.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import type { UserDirectory } from '../../src/directory/user-directory.ts';
-import { connectSyncDatabase, createService, type Service } from '../../src/service.ts';
+import { connectSyncDatabase } from '../../src/directory-service.ts';
+import { createService, type Service } from '../../src/service.ts';
 import { answerOf, expectSameAnswerFromYoga, isReplayable } from './differential.ts';
 import { captureLogs } from './logs.ts';
 
