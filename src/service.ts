@@ -4,23 +4,10 @@
  * exactly this, so what they exercise is what runs.
  */
 import { createApp, type App } from './app.ts';
-import type { Config } from './config/config.ts';
 import { createDirectoryService, type DirectoryService, type DirectoryServiceOptions } from './directory-service.ts';
-import type { UserChangeHub } from './directory/user-change-hub.ts';
-import type { UserDirectory } from './directory/user-directory.ts';
-import type { Logger } from './logger.ts';
-import type { Freshness } from './sync/freshness.ts';
 
-export interface Service {
+export interface Service extends Pick<DirectoryService, 'directory' | 'freshness' | 'userChanges' | 'start' | 'stop'> {
   readonly app: App;
-  readonly directory: UserDirectory;
-  /** Present once started. */
-  readonly freshness: Freshness | undefined;
-  /** Every change the directory applies (what the userChanged subscription streams). */
-  readonly userChanges: UserChangeHub;
-  /** See DirectoryService.start: listens, then loads; retried until loaded or stopped. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export interface ServiceOptions extends DirectoryServiceOptions {
@@ -33,10 +20,7 @@ export function createService(options: ServiceOptions): Service {
 }
 
 /** The app on a directory service, started or not. */
-export function serviceOn(
-  core: DirectoryService,
-  { config, logger, demoAdminKey }: { readonly config: Config; readonly logger: Logger; readonly demoAdminKey?: string | undefined },
-): Service {
+export function serviceOn(core: DirectoryService, { config, logger, demoAdminKey }: Pick<ServiceOptions, 'config' | 'logger' | 'demoAdminKey'>): Service {
   const { directory } = core;
   const app = createApp({
     config,
