@@ -14,6 +14,7 @@
  * ready two seconds sooner, and a listing in those orders waits for them (`ordering`).
  */
 import { runInSteps, runNow, type Steps } from './steps.ts';
+import { StringTable } from './string-table.ts';
 import type { SegmentName } from './user-order.ts';
 import { normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
 
@@ -111,16 +112,16 @@ export class BaseIndex {
     /** Listing order: newest first, id descending on ties. */
     readonly users: readonly User[],
     /** Every id that names a user (see `userKeys`); a user's own id and SuperTokens id are always its own. */
-    readonly byKey: ReadonlyMap<string, User>,
+    readonly byKey: StringTable<User>,
     /** Normalised email → its holder, or its holders oldest first. */
-    readonly byEmail: ReadonlyMap<string, User | readonly User[]>,
+    readonly byEmail: StringTable<User | readonly User[]>,
     /** Every user. */
     readonly everyone: BasePool,
     /** Group → its members. */
     readonly groups: ReadonlyMap<string, BasePool>,
   ) {}
 
-  static readonly EMPTY = new BaseIndex([], new Map(), new Map(), EMPTY_POOL, new Map());
+  static readonly EMPTY = new BaseIndex([], new StringTable(), new StringTable(), EMPTY_POOL, new Map());
 
   /** Built at once (for small sets and tests). */
   static of(users: Iterable<User>): BaseIndex {
@@ -158,8 +159,8 @@ export class BaseIndex {
   /** Builds it from `BaseIndex.of`'s steps; only the builders below construct one. */
   static fromParts(
     users: readonly User[],
-    byKey: Map<string, User>,
-    byEmail: Map<string, User | User[]>,
+    byKey: StringTable<User>,
+    byEmail: StringTable<User | readonly User[]>,
     everyone: BasePool,
     groups: Map<string, BasePool>,
   ): BaseIndex {
@@ -213,7 +214,7 @@ function isUserList(held: User | readonly User[]): held is readonly User[] {
 function* buildSteps(input: Iterable<User>, oneByOne = false): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
   const given = Array.isArray(input) ? (input as readonly User[]) : [...input];
   let users: User[] | undefined;
-  let byKey: Map<string, User> | undefined;
+  let byKey: StringTable<User> | undefined;
   if (!oneByOne) {
     users = yield* sortedByListingOrder(given);
     byKey = yield* keysClaimedAtOnce(users);
@@ -268,8 +269,8 @@ function* sortedByListingOrder(given: readonly User[]): Steps<User[]> {
  * id are its own, whoever else names them; an id that only login methods name goes to the oldest
  * user naming it. Claimed one user at a time, each id looked up before it is written.
  */
-function* keysClaimedOneByOne(users: readonly User[]): Steps<Map<string, User>> {
-  const byKey = new Map<string, User>();
+function* keysClaimedOneByOne(users: readonly User[]): Steps<StringTable<User>> {
+  const byKey = new StringTable<User>(users.length);
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
     for (const key of userKeys(user)) {
@@ -286,8 +287,8 @@ function* keysClaimedOneByOne(users: readonly User[]): Steps<Map<string, User>> 
  * login methods name (newest user first, so that the oldest is written last), then every user's
  * own ids. Undefined when an own id was already there: who holds it is then decided one by one.
  */
-function* keysClaimedAtOnce(users: readonly User[]): Steps<Map<string, User> | undefined> {
-  const byKey = new Map<string, User>();
+function* keysClaimedAtOnce(users: readonly User[]): Steps<StringTable<User> | undefined> {
+  const byKey = new StringTable<User>(users.length);
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
     const keys = userKeys(user);
@@ -315,8 +316,8 @@ function* keysClaimedAtOnce(users: readonly User[]): Steps<Map<string, User> | u
 }
 
 /** Emails, groups and pools, over users in listing order and their ids. */
-function* indexSteps(users: readonly User[], byKey: Map<string, User>): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
-  const byEmail = new Map<string, User | User[]>();
+function* indexSteps(users: readonly User[], byKey: StringTable<User>): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
+  const byEmail = new StringTable<User | readonly User[]>(users.length);
   /** Each user's groups, by position: read again for each order below. */
   const groupsAt = new Array<readonly string[]>(users.length);
   const members = new Map<string, number[]>();
@@ -324,11 +325,13 @@ function* indexSteps(users: readonly User[], byKey: Map<string, User>): Steps<{ 
     const user = users[position]!;
     const emails = user.emails;
     for (const email of emails.length === 1 ? [normalizeEmail(emails[0]!)] : new Set(emails.map(normalizeEmail))) {
-      const held = byEmail.get(email);
       // Users come newest first: each older holder goes in front.
-      if (held === undefined) byEmail.set(email, user);
-      else if (Array.isArray(held)) held.unshift(user);
-      else byEmail.set(email, [user, held]);
+      byEmail.update(email, (held) => {
+        if (held === undefined) return user;
+        if (!isUserList(held)) return [user, held];
+        (held as User[]).unshift(user);
+        return held;
+      });
     }
     const groups = (groupsAt[position] = groupsOf(user));
     for (const group of groups) {

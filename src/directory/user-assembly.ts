@@ -20,6 +20,7 @@
  */
 import type { Logger } from '../logger.ts';
 import { DirectoryUser, NO_GRANTS, type RoleGrants } from './directory-user.ts';
+import { StringTable } from './string-table.ts';
 import { compareStrings, type LoginMethod, type ThirdPartyIdentity, type User } from './user.ts';
 
 /** One recipe user as usergraph_login_methods gives it; the recipe's fields are null when its recipe row is gone. */
@@ -47,6 +48,8 @@ export interface LoginMethodPart {
   readonly tenantLists?: { readonly preferred: string | null; readonly others: string | null } | undefined;
 }
 
+const newPartsUnlessHeld = (held: KeyParts | undefined) => held ?? new KeyParts();
+
 /** Metadata nested deeper than this is refused (served as {}): answering it would overflow the serializer's stack. */
 const MAX_METADATA_DEPTH = 1_000;
 
@@ -65,7 +68,7 @@ class KeyParts {
 
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
-  private readonly parts = new Map<string, KeyParts>();
+  private readonly parts = new StringTable<KeyParts>();
   /** Interned: every user holding the same roles in the same tenants shares one RoleGrants. */
   private readonly grants = new Map<string, RoleGrants>();
   /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles). */
@@ -103,9 +106,7 @@ export class UserAssembly {
   }
 
   private partsOf(key: string): KeyParts {
-    let parts = this.parts.get(key);
-    if (parts === undefined) this.parts.set(key, (parts = new KeyParts()));
-    return parts;
+    return this.parts.update(key, newPartsUnlessHeld);
   }
 
   /**
