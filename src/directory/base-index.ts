@@ -237,31 +237,102 @@ function* lastVersions(given: readonly User[]): Steps<User[]> {
 }
 
 /**
- * In listing order (compareNewestFirst), sorted by keys read once into flat arrays: comparing
- * them costs far less than comparing users scattered over the heap. The sort is stable, as
- * sorting the users themselves would be.
+ * In listing order (compareNewestFirst): newest first, id descending on ties. Times joined are
+ * whole milliseconds: sorted by a stable radix sort on them (a few passes over flat arrays,
+ * where a comparison sort makes twenty comparisons a user), then each run of users who joined
+ * in the same millisecond by id. A time that is not a whole, non-negative number of
+ * milliseconds (never from the database) falls back on a comparison sort.
+ * test/unit/base-index.test.ts compares the two.
  */
 function* sortedByListingOrder(given: readonly User[]): Steps<User[]> {
-  const timeJoined = new Float64Array(given.length);
-  const ids = new Array<string>(given.length);
-  const positions = new Array<number>(given.length);
-  for (let i = 0; i < given.length; i++) {
-    timeJoined[i] = given[i]!.timeJoined;
-    ids[i] = given[i]!.id;
-    positions[i] = i;
+  const count = given.length;
+  const ids = new Array<string>(count);
+  // The key: how much older than the newest a user is (ascending: newest first).
+  const keys = new Float64Array(count);
+  let newest = 0;
+  let oldest = Number.MAX_SAFE_INTEGER;
+  let wholeMs = true;
+  for (let i = 0; i < count; i++) {
+    const user = given[i]!;
+    ids[i] = user.id;
+    keys[i] = user.timeJoined;
+    if (!Number.isSafeInteger(user.timeJoined) || user.timeJoined < 0) wholeMs = false;
+    else {
+      if (user.timeJoined > newest) newest = user.timeJoined;
+      if (user.timeJoined < oldest) oldest = user.timeJoined;
+    }
   }
   yield;
-  const sorted = yield* sortedInSteps(positions, (p, q) => {
-    const a = timeJoined[p]!;
-    const b = timeJoined[q]!;
-    if (a !== b) return b - a;
+  const byId = (p: number, q: number) => {
     const x = ids[p]!;
     const y = ids[q]!;
     return x === y ? 0 : x < y ? 1 : -1;
-  });
-  const users = new Array<User>(sorted.length);
-  for (let i = 0; i < sorted.length; i++) users[i] = given[sorted[i]!]!;
+  };
+  let positions: ArrayLike<number>;
+  if (wholeMs) {
+    for (let i = 0; i < count; i++) keys[i] = newest - keys[i]!;
+    const sorted = yield* radixSorted(keys, newest - oldest);
+    yield* sortTiesInPlace(sorted, (p) => keys[p]!, byId);
+    positions = sorted;
+  } else {
+    positions = yield* sortedInSteps(
+      Array.from({ length: count }, (_, i) => i),
+      (p, q) => {
+        const a = keys[p]!;
+        const b = keys[q]!;
+        return a !== b ? b - a : byId(p, q);
+      },
+    );
+  }
+  const users = new Array<User>(count);
+  for (let i = 0; i < count; i++) users[i] = given[positions[i]!]!;
   return users;
+}
+
+const RADIX_BITS = 11;
+const RADIX = 2 ** RADIX_BITS;
+
+/** The positions of `keys` (whole numbers from 0 to `largest`) by key ascending, equal keys in position order. */
+function* radixSorted(keys: Float64Array, largest: number): Steps<Int32Array> {
+  const count = keys.length;
+  let positions = new Int32Array(count);
+  for (let i = 0; i < count; i++) positions[i] = i;
+  let sortedKeys = Float64Array.from(keys);
+  let nextPositions = new Int32Array(count);
+  let nextKeys = new Float64Array(count);
+  const starts = new Int32Array(RADIX);
+  // Least significant digit first: each pass is stable, so equal keys stay in position order.
+  for (let scale = 1; scale <= largest; scale *= RADIX) {
+    starts.fill(0);
+    for (let i = 0; i < count; i++) starts[Math.floor(sortedKeys[i]! / scale) % RADIX]! += 1;
+    for (let digit = 0, start = 0; digit < RADIX; digit++) {
+      const size = starts[digit]!;
+      starts[digit] = start;
+      start += size;
+    }
+    yield;
+    for (let i = 0; i < count; i++) {
+      const key = sortedKeys[i]!;
+      const at = starts[Math.floor(key / scale) % RADIX]!++;
+      nextPositions[at] = positions[i]!;
+      nextKeys[at] = key;
+      if (i % (STEP * 8) === STEP * 8 - 1) yield;
+    }
+    [positions, nextPositions] = [nextPositions, positions];
+    [sortedKeys, nextKeys] = [nextKeys, sortedKeys];
+  }
+  return positions;
+}
+
+/** Each run of positions with equal keys sorted by `compare` (stably), in place. */
+function* sortTiesInPlace(positions: Int32Array, keyOf: (position: number) => number, compare: (p: number, q: number) => number): Steps<void> {
+  let start = 0;
+  for (let i = 1; i <= positions.length; i++) {
+    if (i < positions.length && keyOf(positions[i]!) === keyOf(positions[start]!)) continue;
+    if (i - start > 1) positions.set(yield* sortedInSteps(Array.from(positions.subarray(start, i)), compare), start);
+    start = i;
+    if (i % (STEP * 8) === 0) yield;
+  }
 }
 
 /**

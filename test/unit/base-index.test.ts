@@ -85,4 +85,21 @@ describe('BaseIndex, ids claimed at once and one by one', () => {
     expect(BaseIndex.of(given).users).toEqual(expected);
     expect(BaseIndex.of([...given].reverse()).users).toEqual(expected);
   });
+
+  it('lists in the same order as a comparison sort, on ties, on times far apart and on times no database gives', () => {
+    const random = seededRandom(7);
+    const base = consistentUsers(3_000, 7);
+    const withTimes = (times: (n: number) => number) => base.map((user, n) => ({ ...plainUser(user), timeJoined: times(n) }));
+    for (const given of [
+      withTimes(() => Math.floor(random() * 5)), // most users share their millisecond with others
+      withTimes((n) => Math.floor(n / 2)), // two users in each millisecond
+      withTimes(() => 1_700_000_000_000), // every user in one millisecond
+      withTimes((n) => (n % 2 === 0 ? 0 : 8.64e15 - n)), // the oldest and newest times a user can have
+      withTimes((n) => Math.floor(random() * 2 ** 40) + (n % 3 === 0 ? 0.5 : 0)), // not whole: the comparison sort's path
+      withTimes((n) => (n === 17 ? -1 : n)), // negative: the same
+    ]) {
+      const expected = [...given].sort((a, b) => b.timeJoined - a.timeJoined || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      expect(BaseIndex.of(given).users).toEqual(expected);
+    }
+  });
 });
