@@ -86,10 +86,12 @@ describe('BaseIndex, ids claimed at once and one by one', () => {
     expect(BaseIndex.of([...given].reverse()).users).toEqual(expected);
   });
 
-  it('lists in the same order as a comparison sort, on ties, on times far apart and on times no database gives', () => {
+  it('lists and orders by activity as a comparison sort does, on ties, on times far apart and on times no database gives', () => {
     const random = seededRandom(7);
     const base = consistentUsers(3_000, 7);
-    const withTimes = (times: (n: number) => number) => base.map((user, n) => ({ ...plainUser(user), timeJoined: times(n) }));
+    const withTimes = (times: (n: number) => number) =>
+      base.map((user, n) => ({ ...plainUser(user), timeJoined: times(n), lastActive: n % 4 === 0 ? null : times(3_000 - n) }));
+    const byIdDescending = (a: User, b: User) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
     for (const given of [
       withTimes(() => Math.floor(random() * 5)), // most users share their millisecond with others
       withTimes((n) => Math.floor(n / 2)), // two users in each millisecond
@@ -98,8 +100,12 @@ describe('BaseIndex, ids claimed at once and one by one', () => {
       withTimes((n) => Math.floor(random() * 2 ** 40) + (n % 3 === 0 ? 0.5 : 0)), // not whole: the comparison sort's path
       withTimes((n) => (n === 17 ? -1 : n)), // negative: the same
     ]) {
-      const expected = [...given].sort((a, b) => b.timeJoined - a.timeJoined || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-      expect(BaseIndex.of(given).users).toEqual(expected);
+      const index = BaseIndex.of(given);
+      expect(index.users).toEqual([...given].sort((a, b) => b.timeJoined - a.timeJoined || byIdDescending(a, b)));
+      const { positions, start, end } = segmentRun(index.everyone, 'active');
+      const active = Array.from(positions!.subarray(start, end), (position) => index.users[position]!);
+      const expectedActive = given.filter((user) => user.lastActive !== null).sort((a, b) => b.lastActive! - a.lastActive! || byIdDescending(a, b));
+      expect(active).toEqual(expectedActive);
     }
   });
 });
