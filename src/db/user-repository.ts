@@ -41,8 +41,7 @@ export interface LoadOptions {
   /**
    * Nothing is served until this load ends (the startup load): the database sends every row as
    * it makes it, without waiting to be asked for each batch (see RowStream), and the login
-   * methods as it joins them, so that the first row comes before the last is joined, each with its
-   * tenants (FULL_LOAD.loginMethodsWithTenants). Otherwise (a
+   * methods as it joins them, so that the first row comes before the last is joined. Otherwise (a
    * reload or a drift check, beside served reads) rows are fetched a batch at a time, and the
    * login methods sorted first, so that the load reads a finished result at the pace it chooses:
    * measured, the reads beside a reload kept a lower p99 so (1.7-1.9x their p99 without, against
@@ -73,29 +72,11 @@ const FULL_LOAD = {
   verified: 'SELECT user_key, email FROM usergraph_verified_emails WHERE app_id = $1',
   tenants: 'SELECT recipe_user_key, tenant_id, preferred FROM usergraph_login_method_tenants WHERE app_id = $1',
   loginMethods: `SELECT ${METHOD_COLUMNS} FROM ${METHODS_WITH_LINKED} WHERE m.app_id = $1`,
-  /**
-   * The startup load's: the login methods with each one's tenants, grouped by the database (two
-   * JSON arrays; the assembly decides which counts). A million users' 1.4 million tenant rows
-   * filed by key cost the service about 3 s before the first user; the database groups them in
-   * about 2 s, on its own core, while the service reads the other parts. A reload (served reads
-   * beside it) reads tenants as a part: grouped there, unpaced, they raised the reads' p99 more.
-   */
-  loginMethodsWithTenants: `SELECT ${METHOD_COLUMNS}, t.preferred, t.others
-    FROM ${METHODS_WITH_LINKED}
-    LEFT JOIN (
-      SELECT recipe_user_key, json_agg(tenant_id) FILTER (WHERE preferred) AS preferred, json_agg(tenant_id) FILTER (WHERE NOT preferred) AS others
-      FROM usergraph_login_method_tenants
-      WHERE app_id = $1
-      GROUP BY recipe_user_key
-    ) t ON t.recipe_user_key = m.recipe_user_key
-    WHERE m.app_id = $1`,
 } as const;
 /** The order a reload reads the login methods in (any order serves: see LoadOptions.first). */
 const SORTED = ' ORDER BY m.user_key COLLATE "C"';
-/** Where a full-load row says whether other rows belong to its user, and (the startup load's) where its tenant lists are. */
+/** Where a full-load row says whether other rows belong to its user. */
 const LINKED_COLUMN = 12;
-const PREFERRED_TENANTS_COLUMN = 13;
-const OTHER_TENANTS_COLUMN = 14;
 
 /** How much memory the load's sorts and hashes may use, in its own transaction only. */
 const LOAD_WORK_MEM = '64MB';
@@ -222,7 +203,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     const snapshot = await openSnapshot(pool, first ? 'stream' : 'fetch');
     try {
       const { first: parts, second } = snapshot;
-      const methodsText = first ? FULL_LOAD.loginMethodsWithTenants : FULL_LOAD.loginMethods + SORTED;
+      const methodsText = first ? FULL_LOAD.loginMethods : FULL_LOAD.loginMethods + SORTED;
       onQuery?.(methodsText);
       const methods = snapshot.rows(second, methodsText, [appId]);
       // On a connection of its own, the join starts while the parts are read.
@@ -234,7 +215,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       await read(FULL_LOAD.rolePermissions, ([role, permission]) => assembly.addRolePermission(role!, permission!));
       await read(FULL_LOAD.roles, ([key, tenant, role]) => assembly.addRole(key!, tenant!, role!));
       await read(FULL_LOAD.verified, ([key, email]) => assembly.addVerifiedEmail(key!, email!));
-      if (!first) await read(FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
+      await read(FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
       await snapshot.endFirst();
       partsReadMs = performance.now() - started;
 
@@ -255,7 +236,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
         if (rows.length === 0) break;
         for (let i = 0; i < rows.length; i++) {
           const row = rows[i]!;
-          const part = methodPart(row, first ? { preferred: row[PREFERRED_TENANTS_COLUMN] ?? null, others: row[OTHER_TENANTS_COLUMN] ?? null } : undefined);
+          const part = methodPart(row);
           if (row[LINKED_COLUMN] === 't') {
             const group = linkedRows.get(part.userKey);
             if (group) group.push(part);
@@ -319,7 +300,7 @@ function methodPart([
   timeJoined,
   userLastActive,
   userMetadata,
-]: ReadonlyArray<string | null>, tenantLists?: LoginMethodPart['tenantLists']): LoginMethodPart {
+]: ReadonlyArray<string | null>): LoginMethodPart {
   return {
     userKey: userKey ?? '',
     recipeUserKey: recipeUserKey ?? '',
@@ -333,7 +314,6 @@ function methodPart([
     timeJoined: timeJoined ?? null,
     userLastActive: userLastActive ?? null,
     userMetadata: userMetadata ?? null,
-    tenantLists,
   };
 }
 

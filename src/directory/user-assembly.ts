@@ -40,12 +40,6 @@ export interface LoginMethodPart {
   readonly userLastActive: string | null;
   /** Of the user: its metadata as stored (JSON text). */
   readonly userMetadata: string | null;
-  /**
-   * Its tenants, when read with it (the startup load): JSON arrays of the tenant ids from
-   * recipe_user_tenants (preferred) and from all_auth_recipe_users, null for none. Undefined: they
-   * come as parts (addTenant).
-   */
-  readonly tenantLists?: { readonly preferred: string | null; readonly others: string | null } | undefined;
 }
 
 const newPartsUnlessHeld = (held: KeyParts | undefined) => held ?? new KeyParts();
@@ -73,8 +67,6 @@ export class UserAssembly {
   private readonly grants = new Map<string, RoleGrants>();
   /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles). */
   private readonly tenantLists = new Map<string, readonly string[]>();
-  /** A tenant list as the full load reads it (JSON text) → the interned list: most users share a few. */
-  private readonly tenantTexts = new Map<string, readonly string[]>();
   private readonly names = new Map<string, string>();
 
   constructor(private readonly logger: Logger) {}
@@ -113,24 +105,10 @@ export class UserAssembly {
    * A recipe user's tenants: distinct, sorted, and one array for every equal list. Those of
    * recipe_user_tenants when it has any there (preferred), else those of all_auth_recipe_users.
    */
-  private tenantsOf(part: LoginMethodPart, supertokensUserId: string, parts?: KeyParts): readonly string[] {
-    const lists = part.tenantLists;
-    if (lists !== undefined) return this.tenantsFromText(lists.preferred ?? lists.others, supertokensUserId);
+  private tenantsOf(supertokensUserId: string, parts?: KeyParts): readonly string[] {
     const tenants = (parts ?? this.parts.get(supertokensUserId))?.tenants;
     if (tenants === undefined) return this.tenantList([]);
     return typeof tenants === 'string' ? this.singleTenant(tenants) : this.tenantList(tenants.ids);
-  }
-
-  private tenantsFromText(text: string | null, supertokensUserId: string): readonly string[] {
-    if (text === null) return this.tenantList([]);
-    let interned = this.tenantTexts.get(text);
-    if (interned === undefined) {
-      const ids = parseStringArray(text);
-      if (ids === null) this.logger.warn({ userId: supertokensUserId }, 'a login method\'s tenants are not a JSON array of strings; serving none');
-      interned = this.tenantList((ids ?? []).map((id) => this.name(id)));
-      if (ids !== null) this.tenantTexts.set(text, interned);
-    }
-    return interned;
   }
 
   /** The user these recipe users (every row of one user key) make, or null when they make none. */
@@ -200,7 +178,7 @@ export class UserAssembly {
         email: part.email,
         timeJoined,
         lastActive: parseEpochMs(part.userLastActive),
-        tenantIds: this.tenantsOf(part, supertokensUserId, id === supertokensUserId ? own : undefined),
+        tenantIds: this.tenantsOf(supertokensUserId, id === supertokensUserId ? own : undefined),
         grants: this.grantsOf(own),
         metadata: this.metadataOf(part.userMetadata, supertokensUserId),
       },
@@ -231,7 +209,7 @@ export class UserAssembly {
       email: part.email,
       phoneNumber: part.phoneNumber,
       thirdParty: this.thirdPartyOf(part),
-      tenantIds: this.tenantsOf(part, supertokensUserId, recipe),
+      tenantIds: this.tenantsOf(supertokensUserId, recipe),
       timeJoined,
       verified: isVerified(recipeUserId === supertokensUserId ? recipe : this.parts.get(recipeUserId), part.email),
     });
@@ -318,17 +296,6 @@ function parseJsonObject(text: string): Record<string, unknown> | null {
     return null;
   }
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
-/** An array of strings, or null for anything else. */
-function parseStringArray(text: string): string[] | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 }
 
 /** The deepest nesting of arrays and objects in a JSON text (strings skipped). */
