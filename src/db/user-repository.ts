@@ -190,9 +190,15 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
     return users;
   };
 
+  /**
+   * How many keys the last full load's parts named: the next one sizes its table for them. A
+   * table that grows moves every entry at once, a pause a reload beside served reads would feel.
+   */
+  let partKeys = 0;
+
   async function* streamAllUsers(pause: Pause = timeSlices(), { first = false }: LoadOptions = {}): AsyncGenerator<User[]> {
     const { pool, onQuery } = poolOf(db);
-    const assembly = new UserAssembly(logger);
+    const assembly = new UserAssembly(logger, partKeys);
     const started = performance.now();
     let partsReadMs = 0;
     /** Rows and groups handled: every 128th lets requests run (see `pause`). */
@@ -218,6 +224,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       await read(FULL_LOAD.tenants, ([key, tenant, preferred]) => assembly.addTenant(key!, tenant!, preferred === 't'));
       await snapshot.endFirst();
       partsReadMs = performance.now() - started;
+      partKeys = assembly.keyCount;
 
       // A user with no login method linked to it is its one row: assembled as it arrives, and
       // nothing of its row outlives it (a reload must not grow the heap's young generation with

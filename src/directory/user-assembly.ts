@@ -62,14 +62,25 @@ class KeyParts {
 
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
-  private readonly parts = new StringTable<KeyParts>();
+  private readonly parts: StringTable<KeyParts>;
   /** Interned: every user holding the same roles in the same tenants shares one RoleGrants. */
   private readonly grants = new Map<string, RoleGrants>();
   /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles). */
   private readonly tenantLists = new Map<string, readonly string[]>();
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly logger: Logger) {}
+  /** `expectedKeys`: how many keys the parts will name (a reload knows it from the load before), so that their table never grows. */
+  constructor(
+    private readonly logger: Logger,
+    expectedKeys = 0,
+  ) {
+    this.parts = new StringTable(expectedKeys);
+  }
+
+  /** How many keys the parts named. */
+  get keyCount(): number {
+    return this.parts.size;
+  }
 
   addRolePermission(role: string, permission: string): void {
     const permissions = this.permissionsOf.get(role);
