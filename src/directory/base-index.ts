@@ -1,12 +1,12 @@
 /**
  * The users of one full load (or of one compaction), indexed once and never changed after: a
- * plain array in listing order, Maps from every id and every email to users, and pools of
- * positions in that array: every user's, and each role's, tenant's and recipe's members'. A pool
- * holds its members sorted in each order's segments (user-order.ts): by listing order, by last
- * activity, by email, each an Int32Array of positions, 4 bytes a member. A group holding every
- * user shares the pool of everyone. Arrays and Maps cost a few words an entry where a tree costs
- * nodes and key objects: with a million users this is most of the directory's memory. Changes
- * after the build live beside it (change-overlay.ts).
+ * plain array in listing order, tables from every id and every email to users (string-table.ts),
+ * and pools of positions in that array: every user's, and each role's, tenant's and recipe's
+ * members'. A pool holds its members sorted in each order's segments (user-order.ts): by listing
+ * order, by last activity, by email, each an Int32Array of positions, 4 bytes a member. A group
+ * holding every user shares the pool of everyone. Arrays and tables cost a few words an entry
+ * where a tree costs nodes and key objects: with a million users this is most of the directory's
+ * memory. Changes after the build live beside it (change-overlay.ts).
  *
  * Built in steps, so that a load can yield to requests between them (`buildBaseIndex`); tests and
  * small sets build it at once (`BaseIndex.of`). The activity and email orders may be left to
