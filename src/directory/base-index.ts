@@ -304,7 +304,10 @@ function* radixSorted(keys: Float64Array, largest: number): Steps<Int32Array> {
   // Least significant digit first: each pass is stable, so equal keys stay in position order.
   for (let scale = 1; scale <= largest; scale *= RADIX) {
     starts.fill(0);
-    for (let i = 0; i < count; i++) starts[Math.floor(sortedKeys[i]! / scale) % RADIX]! += 1;
+    for (let i = 0; i < count; i++) {
+      starts[Math.floor(sortedKeys[i]! / scale) % RADIX]! += 1;
+      if (i % (STEP * 8) === STEP * 8 - 1) yield;
+    }
     for (let digit = 0, start = 0; digit < RADIX; digit++) {
       const size = starts[digit]!;
       starts[digit] = start;
