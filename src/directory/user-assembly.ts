@@ -42,15 +42,13 @@ export interface LoginMethodPart {
   readonly userMetadata: string | null;
 }
 
-const newPartsUnlessHeld = (held: KeyParts | undefined) => held ?? new KeyParts();
-
 /** Metadata nested deeper than this is refused (served as {}): answering it would overflow the serializer's stack. */
 const MAX_METADATA_DEPTH = 1_000;
 
 /**
  * What the parts say of one key: of a user's id (its roles), of a recipe user's id (its verified
  * emails), of a recipe user's SuperTokens id (its tenants). For most users the three are one id:
- * one lookup finds them all (a million-entry Map costs a cache miss or more per lookup).
+ * one lookup finds them all (a million-entry table costs a cache miss or more per lookup).
  */
 class KeyParts {
   /** {tenant, role} pairs, each as `tenant\u0000role`. */
@@ -59,6 +57,9 @@ class KeyParts {
   /** One tenant from all_auth_recipe_users (most recipe users), or the tenants and where they came from. */
   tenants: string | { preferred: boolean; ids: string[] } | undefined = undefined;
 }
+
+/** For StringTable.update: one function for every row, none made per row. */
+const newPartsUnlessHeld = (held: KeyParts | undefined) => held ?? new KeyParts();
 
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
