@@ -59,12 +59,15 @@ END
 $$;
 
 -- Rows changed in those tables: as PostgreSQL counts them, and as the triggers counted them.
+-- The statistics' own functions, the ones pg_stat_user_tables' n_tup_ins, n_tup_upd and
+-- n_tup_del call: the view computes twenty more columns for every table and joins its indexes,
+-- and this runs every DRIFT_CHECK_INTERVAL_MS on every instance (0.1 ms here against 0.7 ms).
 CREATE FUNCTION usergraph_change_counters(OUT row_changes numeric, OUT announced bigint)
 LANGUAGE sql STABLE
 BEGIN ATOMIC
   SELECT
-    (SELECT coalesce(sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del), 0)
-     FROM pg_stat_user_tables s WHERE s.relid = ANY (usergraph_counted_tables())),
+    (SELECT coalesce(sum(pg_stat_get_tuples_inserted(t) + pg_stat_get_tuples_updated(t) + pg_stat_get_tuples_deleted(t)), 0)
+     FROM unnest(usergraph_counted_tables()) t),
     (SELECT CASE WHEN c.is_called THEN c.last_value ELSE 0 END FROM usergraph_changed_rows c);
 END;
 

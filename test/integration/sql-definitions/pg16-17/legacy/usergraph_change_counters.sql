@@ -3,9 +3,8 @@ CREATE OR REPLACE FUNCTION public.usergraph_change_counters(OUT row_changes nume
  LANGUAGE sql
  STABLE
 BEGIN ATOMIC
- SELECT ( SELECT COALESCE(sum(((s.n_tup_ins + s.n_tup_upd) + s.n_tup_del)), (0)::numeric) AS "coalesce"
-            FROM pg_stat_user_tables s
-           WHERE (s.relid = ANY ((usergraph_counted_tables())::oid[]))) AS "coalesce",
+ SELECT ( SELECT COALESCE(sum(((pg_stat_get_tuples_inserted((t.t)::oid) + pg_stat_get_tuples_updated((t.t)::oid)) + pg_stat_get_tuples_deleted((t.t)::oid))), (0)::numeric) AS "coalesce"
+            FROM unnest(usergraph_counted_tables()) t(t)) AS "coalesce",
      ( SELECT
                  CASE
                      WHEN c.is_called THEN c.last_value
