@@ -87,7 +87,7 @@ try {
     await monitor.connect();
     const local = await backendsAreLocal(monitor);
     databaseCpuMethod = local
-      ? "utime+stime from /proc/<pid>/stat of the server's backends (pg_stat_activity by application_name, sampled every 100 ms); parallel query off"
+      ? "time on a CPU from /proc/<pid>/schedstat of the server's backends (to the nanosecond; pg_stat_activity by application_name, sampled every 100 ms); parallel query off"
       : 'not measured: the database server is not on this machine';
     const meters = { monitor, local };
     const servers: RunningServer[] = [];

@@ -1,5 +1,6 @@
 /**
- * CPU time of other processes, from /proc/<pid>/stat (utime + stime, in clock ticks): the
+ * CPU time of other processes, from /proc/<pid>/stat (utime + stime, in clock ticks) and
+ * /proc/<pid>/schedstat (a thread's time on a CPU, in nanoseconds): the
  * benchmarked servers are child processes, and PostgreSQL's backends are processes of their own,
  * so their CPU can be read apart from the load generator's (which shares the same cores).
  */
@@ -17,8 +18,15 @@ export const CLOCK_TICKS: number = (() => {
 })();
 
 export interface ProcessTimes {
-  /** utime + stime, in milliseconds. */
+  /** utime + stime, in milliseconds: every thread's, counted in clock ticks. */
   readonly cpuMs: number;
+  /**
+   * The main thread's time on a CPU, in milliseconds to the nanosecond (/proc/<pid>/schedstat),
+   * or cpuMs where the kernel does not keep it. For a single-threaded process (a PostgreSQL
+   * backend) this is all of its CPU: an idle backend's few milliseconds a minute fall between
+   * clock ticks, so that a window of ticks reads 0, 10 or 50 ms for the same work.
+   */
+  readonly preciseCpuMs: number;
   /** When the process started, in clock ticks since boot. */
   readonly startTicks: number;
 }
@@ -34,7 +42,17 @@ export function readProcessTimes(pid: number): ProcessTimes | null {
   // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 and 15: utime, stime
-  return { cpuMs: (ticks * 1000) / CLOCK_TICKS, startTicks: Number(fields[19]) }; // field 22: starttime
+  const cpuMs = (ticks * 1000) / CLOCK_TICKS;
+  return { cpuMs, preciseCpuMs: readScheduledMs(pid) ?? cpuMs, startTicks: Number(fields[19]) }; // field 22: starttime
+}
+
+function readScheduledMs(pid: number): number | null {
+  try {
+    const onCpuNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    return Number.isFinite(onCpuNs) ? onCpuNs / 1e6 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Busy and total clock ticks of every core since boot (/proc/stat's first line); null off Linux. */
@@ -135,8 +153,8 @@ export class BackendCpuMeter {
     for (const { pid } of rows) {
       const times = readProcessTimes(pid);
       if (!times) continue;
-      if (!this.first.has(pid)) this.first.set(pid, times.startTicks >= this.windowStartTicks ? 0 : times.cpuMs);
-      this.last.set(pid, times.cpuMs);
+      if (!this.first.has(pid)) this.first.set(pid, times.startTicks >= this.windowStartTicks ? 0 : times.preciseCpuMs);
+      this.last.set(pid, times.preciseCpuMs);
     }
   }
 }
