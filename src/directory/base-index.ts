@@ -16,7 +16,7 @@
 import { runInSteps, runNow, type Steps } from './steps.ts';
 import { StringTable } from './string-table.ts';
 import type { SegmentName } from './user-order.ts';
-import { normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
+import { hasOwnKeysOnly, normalizeEmail, recipeIdsOf, userKeys, type User } from './user.ts';
 
 /** How many users a build step handles before it may let the event loop run (see steps.ts). */
 const STEP = 512;
@@ -365,9 +365,8 @@ function* keysClaimedAtOnce(users: readonly User[]): Steps<StringTable<User> | u
   const byKey = new StringTable<User>(users.length);
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
-    const keys = userKeys(user);
-    if (keys.length > (user.id === user.supertokensUserId ? 1 : 2)) {
-      for (const key of keys) if (key !== user.id && key !== user.supertokensUserId) byKey.set(key, user);
+    if (!hasOwnKeysOnly(user)) {
+      for (const key of userKeys(user)) if (key !== user.id && key !== user.supertokensUserId) byKey.set(key, user);
     }
     if (position % STEP === STEP - 1) yield;
   }
@@ -398,15 +397,8 @@ function* indexSteps(users: readonly User[], byKey: StringTable<User>): Steps<{ 
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
     const emails = user.emails;
-    for (const email of emails.length === 1 ? [normalizeEmail(emails[0]!)] : new Set(emails.map(normalizeEmail))) {
-      // Users come newest first: each older holder goes in front.
-      byEmail.update(email, (held) => {
-        if (held === undefined) return user;
-        if (!isUserList(held)) return [user, held];
-        (held as User[]).unshift(user);
-        return held;
-      });
-    }
+    if (emails.length === 1) byEmail.update(normalizeEmail(emails[0]!), withHolder, user);
+    else for (const email of new Set(emails.map(normalizeEmail))) byEmail.update(email, withHolder, user);
     const groups = (groupsAt[position] = groupsOf(user));
     for (const group of groups) {
       const list = members.get(group);
@@ -425,6 +417,14 @@ function* indexSteps(users: readonly User[], byKey: StringTable<User>): Steps<{ 
   members.clear();
   const index = BaseIndex.fromParts(Object.freeze(users), byKey, byEmail, everyone, groups);
   return { index, orderSteps: orderSteps(users, groupsAt, everyone, groups) };
+}
+
+/** An email's holders once `user` holds it too. Users come newest first: each older holder goes in front. */
+function withHolder(held: User | readonly User[] | undefined, user: User): User | readonly User[] {
+  if (held === undefined) return user;
+  if (!isUserList(held)) return [user, held];
+  (held as User[]).unshift(user);
+  return held;
 }
 
 /** The activity and email orders of every pool, set on the pools when sorted. */

@@ -52,14 +52,15 @@ export class StringTable<V> {
   }
 
   /**
-   * Sets the key's value to what `update` makes of its value so far (undefined: none yet), and
-   * returns it: one probe where a get and a set would take two.
+   * Sets the key's value to what `update` makes of its value so far (undefined: none yet) and
+   * `argument`, and returns it: one probe where a get and a set would take two. The argument
+   * spares a caller a closure per call (a million, in a load).
    */
-  update(key: string, update: (held: V | undefined) => V): V {
+  update<A>(key: string, update: (held: V | undefined, argument: A) => V, argument: A): V {
     const hash = hashOf(key);
     const slot = this.slotOf(key, hash);
     const entry = this.slots[slot]!;
-    const value = update(entry === 0 ? undefined : this.valueAt[entry - 1]);
+    const value = update(entry === 0 ? undefined : this.valueAt[entry - 1], argument);
     if (entry !== 0) this.valueAt[entry - 1] = value;
     else this.insert(slot, hash, key, value);
     return value;

@@ -110,7 +110,7 @@ export class UserAssembly {
   }
 
   private partsOf(key: string): KeyParts {
-    return this.parts.update(key, newPartsUnlessHeld);
+    return this.parts.update(key, newPartsUnlessHeld, undefined);
   }
 
   /**

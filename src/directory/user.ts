@@ -80,13 +80,20 @@ export interface User {
 export const OWN_KEYS_ONLY = Symbol('own keys only');
 
 /**
+ * Known, without building its login methods, to answer to its id and SuperTokens id only: a user
+ * with one login method, its own (a directory user says so; anyone else is asked by `userKeys`).
+ */
+export function hasOwnKeysOnly(user: User): boolean {
+  return (user as { [OWN_KEYS_ONLY]?: boolean })[OWN_KEYS_ONLY] === true;
+}
+
+/**
  * Every id that names this user: its id, its SuperTokens id, and the SuperTokens and external ids
  * of each login method. What `user(id)` and change notices may refer to it by. `id` and
  * `supertokensUserId` come first: they are the user's own.
  */
 export function userKeys(user: User): readonly string[] {
-  // A user with one login method, its own, answers to its id and SuperTokens id only.
-  if ((user as { [OWN_KEYS_ONLY]?: boolean })[OWN_KEYS_ONLY] === true) {
+  if (hasOwnKeysOnly(user)) {
     return user.id === user.supertokensUserId ? [user.id] : [user.id, user.supertokensUserId];
   }
   const methods = user.loginMethods;

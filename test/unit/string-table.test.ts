@@ -36,7 +36,7 @@ describe('StringTable', () => {
           table.set(key, n);
           map.set(key, n);
         } else {
-          table.update(key, (held) => (held ?? 0) * 2 + n);
+          table.update(key, (held, added) => (held ?? 0) * 2 + added, n);
           map.set(key, (map.get(key) ?? 0) * 2 + n);
         }
         if (n % 1_000 === 0) expect(table.size).toBe(map.size);
