@@ -58,12 +58,32 @@ export interface SingleMethod {
   readonly verified: boolean;
 }
 
+/**
+ * A time (epoch milliseconds) kept as two small integers, its count of TIME_UNIT and the rest.
+ * V8 keeps a number field that is not a small integer in an object of its own: as plain fields,
+ * a user's time joined and last activity were two more objects (16 bytes each) for the collector
+ * to copy while a load runs. A time that is not a whole, non-negative number is kept as it is
+ * (in `high`, `low` RAW_TIME).
+ */
+const TIME_UNIT = 2 ** 30;
+const RAW_TIME = -1;
+
+function timeHigh(ms: number | null): number | null {
+  return ms !== null && Number.isSafeInteger(ms) && ms >= 0 ? Math.floor(ms / TIME_UNIT) : ms;
+}
+
+function timeLow(ms: number | null): number {
+  return ms !== null && Number.isSafeInteger(ms) && ms >= 0 ? ms % TIME_UNIT : RAW_TIME;
+}
+
+function timeOf(high: number | null, low: number): number | null {
+  return low === RAW_TIME ? high : high! * TIME_UNIT + low;
+}
+
 export class DirectoryUser implements User {
   readonly id: string;
   readonly supertokensUserId: string;
   readonly email: string | null;
-  readonly timeJoined: number;
-  readonly lastActive: number | null;
   readonly tenantIds: readonly string[];
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly #grants: RoleGrants;
@@ -71,13 +91,19 @@ export class DirectoryUser implements User {
   readonly #bits: number;
   /** A single method's phone number or third-party identity (or null); every login method of anyone else. */
   readonly #extra: string | ThirdPartyIdentity | readonly LoginMethod[] | null;
+  readonly #joinedHigh: number;
+  readonly #joinedLow: number;
+  readonly #activeHigh: number | null;
+  readonly #activeLow: number;
 
   private constructor(fields: DirectoryUserFields, bits: number, extra: string | ThirdPartyIdentity | readonly LoginMethod[] | null) {
     this.id = fields.id;
     this.supertokensUserId = fields.supertokensUserId;
     this.email = fields.email;
-    this.timeJoined = fields.timeJoined;
-    this.lastActive = fields.lastActive;
+    this.#joinedHigh = timeHigh(fields.timeJoined)!;
+    this.#joinedLow = timeLow(fields.timeJoined);
+    this.#activeHigh = timeHigh(fields.lastActive);
+    this.#activeLow = timeLow(fields.lastActive);
     this.tenantIds = fields.tenantIds;
     this.metadata = isEmpty(fields.metadata) ? NO_METADATA : fields.metadata;
     this.#grants = fields.grants;
@@ -124,6 +150,14 @@ export class DirectoryUser implements User {
   get [RECIPE_IDS](): readonly string[] | undefined {
     const recipe = this.#bits >>> RECIPE_SHIFT;
     return recipe === 0 ? undefined : ONLY_RECIPE[recipe - 1];
+  }
+
+  get timeJoined(): number {
+    return timeOf(this.#joinedHigh, this.#joinedLow)!;
+  }
+
+  get lastActive(): number | null {
+    return timeOf(this.#activeHigh, this.#activeLow);
   }
 
   get isPrimaryUser(): boolean {
@@ -201,8 +235,10 @@ export class DirectoryUser implements User {
       (this.id === other.id &&
         this.supertokensUserId === other.supertokensUserId &&
         this.email === other.email &&
-        this.timeJoined === other.timeJoined &&
-        this.lastActive === other.lastActive &&
+        this.#joinedHigh === other.#joinedHigh &&
+        this.#joinedLow === other.#joinedLow &&
+        this.#activeHigh === other.#activeHigh &&
+        this.#activeLow === other.#activeLow &&
         this.#bits === other.#bits &&
         shared.same(this.tenantIds, other.tenantIds) &&
         shared.same(this.#grants, other.#grants) &&
