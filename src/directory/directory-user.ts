@@ -62,8 +62,8 @@ export interface SingleMethod {
  * A time (epoch milliseconds) kept as two small integers, its count of TIME_UNIT and the rest.
  * V8 keeps a number field that is not a small integer in an object of its own: as plain fields,
  * a user's time joined and last activity were two more objects (16 bytes each) for the collector
- * to copy while a load runs. A time that is not a whole, non-negative number is kept as it is
- * (in `high`, `low` RAW_TIME).
+ * to copy while a load runs. A time that is not a whole, non-negative number (none from the
+ * database) is kept as it is in the high field, with RAW_TIME in the low one.
  */
 const TIME_UNIT = 2 ** 30;
 const RAW_TIME = -1;

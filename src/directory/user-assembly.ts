@@ -50,16 +50,22 @@ const MAX_METADATA_DEPTH = 1_000;
  * emails), of a recipe user's SuperTokens id (its tenants). For most users the three are one id:
  * one lookup finds them all (a million-entry table costs a cache miss or more per lookup).
  */
-class KeyParts {
+interface KeyParts {
   /** {tenant, role} pairs, each as `tenant\u0000role`. */
-  roles: string | string[] | undefined = undefined;
-  verified: string | string[] | undefined = undefined;
+  roles: string | string[] | undefined;
+  verified: string | string[] | undefined;
   /** One tenant from all_auth_recipe_users (most recipe users), or the tenants and where they came from. */
-  tenants: string | { preferred: boolean; ids: string[] } | undefined = undefined;
+  tenants: string | { preferred: boolean; ids: string[] } | undefined;
 }
 
-/** For StringTable.update: one function for every row, none made per row. */
-const newPartsUnlessHeld = (held: KeyParts | undefined) => held ?? new KeyParts();
+/**
+ * For StringTable.update: one function for every row, none made per row. An object literal, not a
+ * class: V8 tracks the sites where literals are made, and may allocate those of a site whose
+ * objects survive straight into the old generation (--trace-pretenuring shows sites tenured in a
+ * million-user load). The parts of a load all live until its last row: the scavenger would
+ * otherwise copy each of them twice.
+ */
+const newPartsUnlessHeld = (held: KeyParts | undefined): KeyParts => held ?? { roles: undefined, verified: undefined, tenants: undefined };
 
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
@@ -91,7 +97,8 @@ export class UserAssembly {
 
   addRole(userKey: string, tenantId: string, role: string): void {
     const parts = this.partsOf(userKey);
-    parts.roles = withAdded(parts.roles, `${tenantId}\u0000${role}`);
+    // Interned: a few pairs recur over every user, and each row's own would live to the load's end.
+    parts.roles = withAdded(parts.roles, this.name(`${tenantId}\u0000${role}`));
   }
 
   addVerifiedEmail(userKey: string, email: string): void {
