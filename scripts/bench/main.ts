@@ -105,7 +105,7 @@ try {
       startup.usergraph = { command: production.command, readyMs: production.startupMs, loadMs: loggedLoadMs(production.logFile), memory: await production.memory() };
       checkInterrupted();
       say(`at rest: usergraph idle for ${options.restSeconds} s (DRIFT_CHECK_INTERVAL_MS ${options.driftCheckIntervalMs})…`);
-      rest = { ...(await measureRest(production, options.restSeconds, meters, () => interrupted)), driftCheckIntervalMs: options.driftCheckIntervalMs };
+      rest = { ...(await measureRest(production, options.restSeconds, meters, () => interrupted, options.driftCheckIntervalMs)), driftCheckIntervalMs: options.driftCheckIntervalMs };
       await production.stop();
       await settle(monitor); // its drift check may outlive it
 

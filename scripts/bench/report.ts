@@ -189,7 +189,7 @@ export function markdownReport(results: BenchResults): string {
         [[`${rest.seconds} s`, String(rest.driftCheckIntervalMs), String(rest.driftChecks), rest.databaseCpuMs === null ? 'n/a' : seconds(rest.databaseCpuMs), rest.databaseCpuMs === null ? 'n/a' : perHour(rest.databaseCpuMs), seconds(rest.usergraphCpuMs), perHour(rest.usergraphCpuMs)]],
       ),
       '',
-      `The window began once usergraph had fallen quiet after its start (${QUIET_SECONDS} seconds in a row under 5 % of a core; ${rest.quietAfterSeconds.toFixed(0)} s after it was ready): what its first load still does then is not rest. ` +
+      `The window began once usergraph had fallen quiet after its start (${QUIET_SECONDS} seconds in a row under 5 % of a core) and after its first drift check (on a backend with cold caches), ${rest.quietAfterSeconds.toFixed(0)} s after it was ready: what a start still costs then is not rest. ` +
         'drift checks: started within the window (usergraph /status). Per hour: the window extrapolated.',
       '',
     );
