@@ -72,7 +72,7 @@ export class UserAssembly {
   private readonly parts: StringTable<KeyParts>;
   /** Interned: every user holding the same roles in the same tenants shares one RoleGrants. */
   private readonly grants = new Map<string, RoleGrants>();
-  /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles). */
+  /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles, a role row's tenant-and-role pair). */
   private readonly tenantLists = new Map<string, readonly string[]>();
   private readonly names = new Map<string, string>();
 
