@@ -362,7 +362,7 @@ function* keysClaimedOneByOne(users: readonly User[]): Steps<StringTable<User>> 
  * own ids. Undefined when an own id was already there: who holds it is then decided one by one.
  */
 function* keysClaimedAtOnce(users: readonly User[]): Steps<StringTable<User> | undefined> {
-  const byKey = new StringTable<User>(users.length);
+  const byKey = new StringTable<User>(expectedKeys(users));
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
     if (!hasOwnKeysOnly(user)) {
@@ -388,35 +388,87 @@ function* keysClaimedAtOnce(users: readonly User[]): Steps<StringTable<User> | u
   return byKey.size === methodKeys + ownKeys ? byKey : undefined;
 }
 
+/**
+ * Users share their list of groups (groupsOf makes one per combination of roles, tenants and
+ * recipes): each distinct list is a number, and each position its list's number. Filling the
+ * pools then costs one lookup a user, not one per group, and no array grows a member at a time.
+ */
+interface GroupLists {
+  readonly lists: ReadonlyArray<readonly string[]>;
+  /** Per position: its list's index in `lists`. */
+  readonly listAt: Int32Array;
+}
+
+/**
+ * About how many ids name these users: sized for them, the table never grows (a million users'
+ * ids are more than a table sized for a million holds, and growing places every entry again).
+ * Users with several login methods are counted with two more each (most have two).
+ */
+function expectedKeys(users: readonly User[]): number {
+  let keys = users.length;
+  for (let i = 0; i < users.length; i++) {
+    const user = users[i]!;
+    if (user.id !== user.supertokensUserId) keys += 1;
+    if (!hasOwnKeysOnly(user)) keys += 2;
+  }
+  return keys;
+}
+
 /** Emails, groups and pools, over users in listing order and their ids. */
 function* indexSteps(users: readonly User[], byKey: StringTable<User>): Steps<{ index: BaseIndex; orderSteps: Steps<void> }> {
   const byEmail = new StringTable<User | readonly User[]>(users.length);
-  /** Each user's groups, by position: read again for each order below. */
-  const groupsAt = new Array<readonly string[]>(users.length);
-  const members = new Map<string, number[]>();
+  const numberOf = new Map<readonly string[], number>();
+  const lists: Array<readonly string[]> = [];
+  const listSizes: number[] = [];
+  const listAt = new Int32Array(users.length);
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
-    const emails = user.emails;
-    if (emails.length === 1) byEmail.update(normalizeEmail(emails[0]!), withHolder, user);
-    else for (const email of new Set(emails.map(normalizeEmail))) byEmail.update(email, withHolder, user);
-    const groups = (groupsAt[position] = groupsOf(user));
-    for (const group of groups) {
-      const list = members.get(group);
-      if (list) list.push(position);
-      else members.set(group, [position]);
+    if (hasOwnKeysOnly(user)) {
+      // One login method, its own: its only email is the user's (no array to make).
+      if (user.email !== null) byEmail.update(normalizeEmail(user.email), withHolder, user);
+    } else {
+      const emails = user.emails;
+      if (emails.length === 1) byEmail.update(normalizeEmail(emails[0]!), withHolder, user);
+      else for (const email of new Set(emails.map(normalizeEmail))) byEmail.update(email, withHolder, user);
     }
+    const groups = groupsOf(user);
+    let list = numberOf.get(groups);
+    if (list === undefined) {
+      numberOf.set(groups, (list = lists.length));
+      lists.push(groups);
+      listSizes.push(0);
+    }
+    listAt[position] = list;
+    listSizes[list]! += 1;
     if (position % STEP === STEP - 1) yield;
   }
   for (const held of byEmail.values()) if (Array.isArray(held)) Object.freeze(held);
 
+  const sizes = new Map<string, number>();
+  for (let list = 0; list < lists.length; list++) for (const group of lists[list]!) sizes.set(group, (sizes.get(group) ?? 0) + listSizes[list]!);
   const everyone: PoolInBuild = { size: users.length, joined: undefined, orders: undefined };
   const groups = new Map<string, PoolInBuild>();
-  for (const [group, joined] of members) {
-    groups.set(group, joined.length === users.length ? everyone : { size: joined.length, joined: Int32Array.from(joined), orders: undefined });
+  /** Per group holding fewer than everyone: its members, filled in position order. */
+  const filling = new Map<string, { readonly positions: Int32Array; next: number }>();
+  for (const [group, size] of sizes) {
+    if (size === users.length) groups.set(group, everyone);
+    else {
+      const positions = new Int32Array(size);
+      filling.set(group, { positions, next: 0 });
+      groups.set(group, { size, joined: positions, orders: undefined });
+    }
   }
-  members.clear();
+  const fillsOf = lists.map((names) => names.flatMap((group) => filling.get(group) ?? []));
+  for (let position = 0; position < users.length; position++) {
+    const fills = fillsOf[listAt[position]!]!;
+    for (let i = 0; i < fills.length; i++) {
+      const fill = fills[i]!;
+      fill.positions[fill.next++] = position;
+    }
+    if (position % (STEP * 8) === STEP * 8 - 1) yield;
+  }
   const index = BaseIndex.fromParts(Object.freeze(users), byKey, byEmail, everyone, groups);
-  return { index, orderSteps: orderSteps(users, groupsAt, everyone, groups) };
+  return { index, orderSteps: orderSteps(users, { lists, listAt }, everyone, groups) };
 }
 
 /** An email's holders once `user` holds it too. Users come newest first: each older holder goes in front. */
@@ -428,7 +480,7 @@ function withHolder(held: User | readonly User[] | undefined, user: User): User 
 }
 
 /** The activity and email orders of every pool, set on the pools when sorted. */
-function* orderSteps(users: readonly User[], groupsAt: ReadonlyArray<readonly string[]>, everyone: PoolInBuild, groups: ReadonlyMap<string, PoolInBuild>): Steps<void> {
+function* orderSteps(users: readonly User[], groupLists: GroupLists, everyone: PoolInBuild, groups: ReadonlyMap<string, PoolInBuild>): Steps<void> {
   // The other orders' segments, each sorted on its own from keys read once into flat arrays:
   // comparing them costs far less than comparing users scattered over the heap.
   const ids = users.map((user) => user.id);
@@ -471,7 +523,7 @@ function* orderSteps(users: readonly User[], groupsAt: ReadonlyArray<readonly st
     return (function* () {
       for (let i = 0; i < order.length; i++) {
         const position = order[i]!;
-        for (const group of groupsAt[position]!) {
+        for (const group of groupLists.lists[groupLists.listAt[position]!]!) {
           let list = lists.get(group);
           if (!list) lists.set(group, (list = { positions: [], present: 0 }));
           list.positions.push(position);
