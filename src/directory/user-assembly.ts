@@ -20,6 +20,7 @@
  */
 import type { Logger } from '../logger.ts';
 import { DirectoryUser, NO_GRANTS, type RoleGrants } from './directory-user.ts';
+import { InternedLists } from './interned-lists.ts';
 import { StringTable } from './string-table.ts';
 import { compareStrings, type LoginMethod, type ThirdPartyIdentity, type User } from './user.ts';
 
@@ -51,11 +52,13 @@ const MAX_METADATA_DEPTH = 1_000;
  * one lookup finds them all (a million-entry table costs a cache miss or more per lookup).
  */
 interface KeyParts {
-  /** {tenant, role} pairs, each as `tenant\u0000role`. */
-  roles: string | string[] | undefined;
+  /** {tenant, role} pairs, each as `tenant\u0000role` (an interned list: see rolePairs). */
+  roles: readonly string[] | undefined;
   verified: string | string[] | undefined;
-  /** One tenant from all_auth_recipe_users (most recipe users), or the tenants and where they came from. */
-  tenants: string | { preferred: boolean; ids: string[] } | undefined;
+  /** Its tenants from all_auth_recipe_users (an interned list: see tenantLists). */
+  tenants: readonly string[] | undefined;
+  /** Its tenants from core 12's recipe_user_tenants: when it has any there, only those count. */
+  preferredTenants: readonly string[] | undefined;
 }
 
 /**
@@ -65,15 +68,17 @@ interface KeyParts {
  * million-user load). The parts of a load all live until its last row: the scavenger would
  * otherwise copy each of them twice.
  */
-const newPartsUnlessHeld = (held: KeyParts | undefined): KeyParts => held ?? { roles: undefined, verified: undefined, tenants: undefined };
+const newPartsUnlessHeld = (held: KeyParts | undefined): KeyParts =>
+  held ?? { roles: undefined, verified: undefined, tenants: undefined, preferredTenants: undefined };
 
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
   private readonly parts: StringTable<KeyParts>;
-  /** Interned: every user holding the same roles in the same tenants shares one RoleGrants. */
-  private readonly grants = new Map<string, RoleGrants>();
-  /** Interned: tenant lists, and every name that recurs (recipes, tenants, providers, roles, a role row's tenant-and-role pair). */
-  private readonly tenantLists = new Map<string, readonly string[]>();
+  /** Interned: every user holding the same roles in the same tenants shares one RoleGrants (by its interned list of pairs). */
+  private readonly grants = new Map<readonly string[], RoleGrants>();
+  private readonly rolePairs = new InternedLists();
+  private readonly tenantLists = new InternedLists();
+  /** Interned: every name that recurs (recipes, tenants, providers, roles, a role row's tenant-and-role pair). */
   private readonly names = new Map<string, string>();
 
   /** `expectedKeys`: how many keys the parts will name (a reload knows it from the load before), so that their table never grows. */
@@ -98,7 +103,7 @@ export class UserAssembly {
   addRole(userKey: string, tenantId: string, role: string): void {
     const parts = this.partsOf(userKey);
     // Interned: a few pairs recur over every user, and each row's own would live to the load's end.
-    parts.roles = withAdded(parts.roles, this.name(`${tenantId}\u0000${role}`));
+    parts.roles = this.rolePairs.with(parts.roles, this.name(`${tenantId}\u0000${role}`));
   }
 
   addVerifiedEmail(userKey: string, email: string): void {
@@ -109,11 +114,8 @@ export class UserAssembly {
   addTenant(recipeUserKey: string, tenantId: string, preferred: boolean): void {
     const parts = this.partsOf(trimKey(recipeUserKey));
     const name = this.name(tenantId);
-    const tenants = parts.tenants;
-    if (tenants === undefined) parts.tenants = preferred ? { preferred, ids: [name] } : name;
-    else if (typeof tenants === 'string') parts.tenants = preferred ? { preferred, ids: [name] } : { preferred, ids: [tenants, name] };
-    else if (preferred && !tenants.preferred) parts.tenants = { preferred, ids: [name] };
-    else if (preferred === tenants.preferred) tenants.ids.push(name);
+    if (preferred) parts.preferredTenants = this.tenantLists.with(parts.preferredTenants, name);
+    else parts.tenants = this.tenantLists.with(parts.tenants, name);
   }
 
   private partsOf(key: string): KeyParts {
@@ -125,9 +127,8 @@ export class UserAssembly {
    * recipe_user_tenants when it has any there (preferred), else those of all_auth_recipe_users.
    */
   private tenantsOf(supertokensUserId: string, parts?: KeyParts): readonly string[] {
-    const tenants = (parts ?? this.parts.get(supertokensUserId))?.tenants;
-    if (tenants === undefined) return this.tenantList([]);
-    return typeof tenants === 'string' ? this.singleTenant(tenants) : this.tenantList(tenants.ids);
+    const held = parts ?? this.parts.get(supertokensUserId);
+    return held?.preferredTenants ?? held?.tenants ?? this.tenantLists.of([]);
   }
 
   /** The user these recipe users (every row of one user key) make, or null when they make none. */
@@ -177,7 +178,7 @@ export class UserAssembly {
         email: methods.find((method) => method.email !== null)?.email ?? null,
         timeJoined: methods[0]!.timeJoined,
         lastActive: parseEpochMs(first.userLastActive),
-        tenantIds: methods.length === 1 ? methods[0]!.tenantIds : this.tenantList(methods.flatMap((method) => method.tenantIds)),
+        tenantIds: methods.length === 1 ? methods[0]!.tenantIds : this.tenantLists.of(methods.flatMap((method) => method.tenantIds)),
         grants: this.grantsOf(this.parts.get(id)),
         metadata: this.metadataOf(first.userMetadata, supertokensUserId),
       },
@@ -234,32 +235,11 @@ export class UserAssembly {
     });
   }
 
-  /** A one-tenant list, shared by everyone in that tenant alone. */
-  private singleTenant(tenant: string): readonly string[] {
-    let interned = this.tenantLists.get(tenant);
-    if (!interned) this.tenantLists.set(tenant, (interned = Object.freeze([tenant])));
-    return interned;
-  }
-
-  /** Distinct and sorted, and one array for every equal list. */
-  private tenantList(ids: readonly string[]): readonly string[] {
-    const sorted = ids.length <= 1 ? ids : [...new Set(ids)].sort(compareStrings);
-    const key = sorted.join('\u0000');
-    let interned = this.tenantLists.get(key);
-    if (!interned) this.tenantLists.set(key, (interned = Object.freeze([...sorted])));
-    return interned;
-  }
-
   private grantsOf(parts: KeyParts | undefined): RoleGrants {
     const pairs = parts?.roles;
     if (pairs === undefined) return NO_GRANTS;
-    // Sorting `tenant\0role` sorts by tenant, then role (\0 sorts before every other character).
-    const canonical = typeof pairs === 'string' ? pairs : pairs.sort(compareStrings).join('\u0001');
-    let grants = this.grants.get(canonical);
-    if (!grants) {
-      const split = (typeof pairs === 'string' ? [pairs] : pairs).map((pair) => pair.split('\u0000') as [string, string]);
-      this.grants.set(canonical, (grants = this.grantsFor(split)));
-    }
+    let grants = this.grants.get(pairs);
+    if (!grants) this.grants.set(pairs, (grants = this.grantsFor(pairs.map((pair) => pair.split('\u0000') as [string, string]))));
     return grants;
   }
 
