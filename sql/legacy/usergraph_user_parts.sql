@@ -56,8 +56,3 @@ FROM {{user_roles}} ur WHERE role IS NOT NULL;
 
 CREATE VIEW usergraph_role_permissions AS
 SELECT 'public'::varchar(64) AS app_id, role, permission FROM {{role_permissions}} rp WHERE permission IS NOT NULL;
-
--- No account linking before multi-tenancy: no user has a login method linked to it.
-CREATE VIEW usergraph_linked_users AS
-SELECT 'public'::varchar(64) AS app_id, NULL::char(36) AS user_key
-WHERE false;

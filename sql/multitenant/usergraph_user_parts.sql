@@ -78,11 +78,3 @@ SELECT app_id, user_id AS user_key, tenant_id, role FROM user_roles WHERE role I
 -- What each role grants.
 CREATE VIEW usergraph_role_permissions AS
 SELECT app_id, role, permission FROM role_permissions WHERE permission IS NOT NULL;
-
--- The users with a login method linked to them beside their own: the only users the full load
--- must gather several rows for. It reads the login methods in no order (see src/db/user-repository.ts)
--- and assembles every other user from its one row as it arrives.
-CREATE VIEW usergraph_linked_users AS
-SELECT DISTINCT app_id, primary_or_recipe_user_id AS user_key
-FROM app_id_to_user_id
-WHERE user_id <> primary_or_recipe_user_id;

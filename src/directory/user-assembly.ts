@@ -161,8 +161,12 @@ export class UserAssembly {
       methods.push(method);
       if (part.isLinked) isPrimaryUser = true;
     }
-    // The user's own row anchors it (core keeps it while anything is linked to it).
-    if (!ownRow) return null;
+    // The user's own row anchors it (core keeps it while anything is linked to it, and marks it
+    // primary: the startup load gathers a user's rows by that mark).
+    if (!ownRow) {
+      this.logger.warn({ userId: supertokensUserId }, 'skipped login methods linked to a user whose own row is not among them');
+      return null;
+    }
     if (methods.length === 0) {
       if (parts.some((part) => part.timeJoined !== null)) this.logger.warn({ userId: supertokensUserId }, 'skipped a user row without login methods');
       return null;

@@ -18,7 +18,7 @@ import { plainUser } from '../support/domain.ts';
 import { test } from '../support/fixtures.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { captureLogs } from '../support/logs.ts';
-import { DAY, T0, writeScenario } from '../support/scenario.ts';
+import { DAY, ID, T0, writeScenario } from '../support/scenario.ts';
 
 type Layout = 'core-11' | 'core-12' | 'legacy';
 const SYNTHETIC = 2_000;
@@ -77,6 +77,28 @@ describe.each([
   });
 });
 
+describe('a primary user whose own row core left unmarked (a row core does not write)', () => {
+  it('the startup load serves its own login method, skips those linked to it, and says so', async ({ onTestFinished }) => {
+    const database = await createTestDatabase({ empty: true });
+    onTestFinished(() => database.drop());
+    const { db } = database;
+    await createSuperTokensTables(db);
+    await writeScenario(db);
+    await migrateToLatest(db);
+    await sql`UPDATE app_id_to_user_id SET is_linked_or_is_a_primary_user = false WHERE user_id = ${ID.graceEmailPassword}`.execute(db);
+    const { logger, logs } = captureLogs('warn');
+    const repo = createUserRepository(db as Kysely<any>, { appId: 'public', batchSize: 500, logger });
+    const users: User[] = [];
+    for await (const batch of repo.streamAllUsers(undefined, { first: true })) users.push(...batch);
+    const grace = users.filter((user) => user.supertokensUserId === ID.graceEmailPassword);
+    expect(grace.map((user) => user.loginMethods.map((method) => method.recipeId))).toEqual([['emailpassword']]);
+    await new Promise((resolve) => setImmediate(resolve)); // pino writes asynchronously
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 40, userId: ID.graceEmailPassword, msg: 'skipped login methods linked to a user whose own row is not among them' }),
+    );
+  });
+});
+
 /** Writes the layout's users; returns the apps to compare. */
 async function write(db: Kysely<any>, layout: Layout): Promise<string[]> {
   if (layout === 'legacy') {
@@ -101,6 +123,9 @@ async function write(db: Kysely<any>, layout: Layout): Promise<string[]> {
   }
   await createSuperTokensTables(db);
   await writeScenario(db);
+  // A row core does not write: a login method linked to Grace but not marked linked. The startup
+  // load gathers a user's rows by the mark, or by the row not being its user's own.
+  await sql`UPDATE app_id_to_user_id SET is_linked_or_is_a_primary_user = false WHERE user_id = ${ID.gracePasskey}`.execute(db);
   await createApp(db, 'volume', ['public', 't1']);
   await seedSyntheticUsers(db, { count: SYNTHETIC, appId: 'volume' });
   // Rows the directory repairs: metadata that is not a JSON object.
