@@ -78,7 +78,7 @@ export class UserAssembly {
   private readonly grants = new Map<readonly string[], RoleGrants>();
   private readonly rolePairs = new InternedLists();
   private readonly tenantLists = new InternedLists();
-  /** Interned: every name that recurs (recipes, tenants, providers, roles, a role row's tenant-and-role pair). */
+  /** Interned: every name that recurs outside those lists (recipes, providers, permissions). */
   private readonly names = new Map<string, string>();
 
   /** `expectedKeys`: how many keys the parts will name (a reload knows it from the load before), so that their table never grows. */
@@ -102,8 +102,8 @@ export class UserAssembly {
 
   addRole(userKey: string, tenantId: string, role: string): void {
     const parts = this.partsOf(userKey);
-    // Interned: a few pairs recur over every user, and each row's own would live to the load's end.
-    parts.roles = this.rolePairs.with(parts.roles, this.name(`${tenantId}\u0000${role}`));
+    // The interned lists keep one string per pair: a row's own is garbage at once.
+    parts.roles = this.rolePairs.with(parts.roles, `${tenantId}\u0000${role}`);
   }
 
   addVerifiedEmail(userKey: string, email: string): void {
@@ -113,9 +113,8 @@ export class UserAssembly {
 
   addTenant(recipeUserKey: string, tenantId: string, preferred: boolean): void {
     const parts = this.partsOf(trimKey(recipeUserKey));
-    const name = this.name(tenantId);
-    if (preferred) parts.preferredTenants = this.tenantLists.with(parts.preferredTenants, name);
-    else parts.tenants = this.tenantLists.with(parts.tenants, name);
+    if (preferred) parts.preferredTenants = this.tenantLists.with(parts.preferredTenants, tenantId);
+    else parts.tenants = this.tenantLists.with(parts.tenants, tenantId);
   }
 
   private partsOf(key: string): KeyParts {
