@@ -47,7 +47,8 @@ export interface DirectoryUserFields {
   readonly lastActive: number | null;
   readonly tenantIds: readonly string[];
   readonly grants: RoleGrants;
-  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Or its JSON text, already checked to be an object (see json-object-text.ts): parsed when first read. */
+  readonly metadata: Readonly<Record<string, unknown>> | string;
 }
 
 /** The one login method of a user that has one: only what it does not share with its user. */
@@ -85,7 +86,11 @@ export class DirectoryUser implements User {
   readonly supertokensUserId: string;
   readonly email: string | null;
   readonly tenantIds: readonly string[];
-  readonly metadata: Readonly<Record<string, unknown>>;
+  /**
+   * As the database keeps it (JSON text) until first read, then parsed, once: a load parsing
+   * every user's made two or three objects a user for the collector to copy, most never read.
+   */
+  #metadata: Readonly<Record<string, unknown>> | string;
   readonly #grants: RoleGrants;
   /** PRIMARY, and for a single-method user VERIFIED and its recipe (see RECIPE_SHIFT); 0 recipe: `#extra` holds every method. */
   readonly #bits: number;
@@ -105,7 +110,7 @@ export class DirectoryUser implements User {
     this.#activeHigh = timeHigh(fields.lastActive);
     this.#activeLow = timeLow(fields.lastActive);
     this.tenantIds = fields.tenantIds;
-    this.metadata = isEmpty(fields.metadata) ? NO_METADATA : fields.metadata;
+    this.#metadata = typeof fields.metadata === 'string' || !isEmpty(fields.metadata) ? fields.metadata : NO_METADATA;
     this.#grants = fields.grants;
     this.#bits = bits | (fields.isPrimaryUser ? PRIMARY : 0);
     this.#extra = extra;
@@ -150,6 +155,13 @@ export class DirectoryUser implements User {
   get [RECIPE_IDS](): readonly string[] | undefined {
     const recipe = this.#bits >>> RECIPE_SHIFT;
     return recipe === 0 ? undefined : ONLY_RECIPE[recipe - 1];
+  }
+
+  get metadata(): Readonly<Record<string, unknown>> {
+    const held = this.#metadata;
+    if (typeof held !== 'string') return held;
+    const parsed = JSON.parse(held) as Record<string, unknown>;
+    return (this.#metadata = isEmpty(parsed) ? NO_METADATA : Object.freeze(parsed));
   }
 
   get timeJoined(): number {
@@ -243,7 +255,7 @@ export class DirectoryUser implements User {
         shared.same(this.tenantIds, other.tenantIds) &&
         shared.same(this.#grants, other.#grants) &&
         sameExtra(this.#extra, other.#extra) &&
-        (this.metadata === other.metadata || JSON.stringify(this.metadata) === JSON.stringify(other.metadata)))
+        (this.#metadata === other.#metadata || JSON.stringify(this.metadata) === JSON.stringify(other.metadata)))
     );
   }
 

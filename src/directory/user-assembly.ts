@@ -16,11 +16,13 @@
  *   is the first of theirs that has one; it joined when the earliest did.
  *
  * Rows that cannot be part of a user (no id, a time that is not a time, metadata that is not a
- * JSON object) are logged with the user id, never the email, and skipped or repaired.
+ * JSON object, or nested too deep to serve) are logged with the user id, never the email, and
+ * skipped or repaired.
  */
 import type { Logger } from '../logger.ts';
 import { DirectoryUser, NO_GRANTS, type RoleGrants } from './directory-user.ts';
 import { InternedLists } from './interned-lists.ts';
+import { isJsonObjectText } from './json-object-text.ts';
 import { StringTable } from './string-table.ts';
 import { compareStrings, type LoginMethod, type ThirdPartyIdentity, type User } from './user.ts';
 
@@ -43,8 +45,8 @@ export interface LoginMethodPart {
   readonly userMetadata: string | null;
 }
 
-/** Metadata nested deeper than this is refused (served as {}): answering it would overflow the serializer's stack. */
-const MAX_METADATA_DEPTH = 1_000;
+/** Metadata of none. */
+const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * What the parts say of one key: of a user's id (its roles), of a recipe user's id (its verified
@@ -271,14 +273,12 @@ export class UserAssembly {
     });
   }
 
-  private metadataOf(text: string | null, supertokensUserId: string): Readonly<Record<string, unknown>> {
-    if (text === null) return {};
-    const parsed = parseJsonObject(text);
-    if (parsed === null) {
-      this.logger.warn({ userId: supertokensUserId }, 'user metadata is not a valid JSON object; serving {}');
-      return {};
-    }
-    return Object.freeze(parsed);
+  /** The metadata as its text, checked to be a JSON object; parsed when first read (see DirectoryUser). */
+  private metadataOf(text: string | null, supertokensUserId: string): Readonly<Record<string, unknown>> | string {
+    if (text === null || text === '{}') return NO_METADATA;
+    if (isJsonObjectText(text)) return text;
+    this.logger.warn({ userId: supertokensUserId }, 'user metadata is not a valid JSON object; serving {}');
+    return NO_METADATA;
   }
 
   private name(value: string): string {
@@ -286,35 +286,6 @@ export class UserAssembly {
     if (interned === undefined) this.names.set(value, (interned = value));
     return interned;
   }
-}
-
-/** A JSON object, or null for anything else (invalid JSON, another JSON value, or nested beyond what we can serve). */
-function parseJsonObject(text: string): Record<string, unknown> | null {
-  if (text.length > 2 * MAX_METADATA_DEPTH && nestingDepth(text) > MAX_METADATA_DEPTH) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
-/** The deepest nesting of arrays and objects in a JSON text (strings skipped). */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > deepest) deepest = depth;
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
-      depth--;
-    }
-  }
-  return deepest;
 }
 
 /** One string alone (most keys have one), or a list once there are more. */

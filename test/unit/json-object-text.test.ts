@@ -1,0 +1,77 @@
+/**
+ * The load's check of metadata text against JSON.parse itself: whatever the text, the check says
+ * "an object" exactly when JSON.parse makes an object of it (not nested beyond MAX_JSON_DEPTH).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isJsonObjectText, MAX_JSON_DEPTH } from '../../src/directory/json-object-text.ts';
+
+function depthOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let deepest = 0;
+  for (const inner of Object.values(value)) deepest = Math.max(deepest, depthOf(inner));
+  return deepest + 1;
+}
+
+/** What JSON.parse says: an object, nested no deeper than the limit. */
+function parsesToObject(text: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && depthOf(value) <= MAX_JSON_DEPTH;
+}
+
+const whitespace = fc.constantFrom('', ' ', '\t', '\n', '\r', ' \n ', '\u00a0', '\u2028', '\ufeff');
+/** Pieces JSON is made of, and near misses of them. */
+const piece = fc.constantFrom(
+  '{', '}', '[', ']', ',', ':', '"', '\\', '\\"', '\\u00e9', '\\u12', '\\x', '\\/', '\\b', '\\\n', '\t', '\u0001', '\ud800',
+  'true', 'tru', 'false', 'null', 'nul', 'NaN', 'Infinity', '0', '-0', '01', '1.', '.5', '1.5', '1e5', '1E+5', '1e', '-', '+1', 'é', 'a', ' ',
+);
+
+/** A text, its characters changed at random places (inserted, deleted, replaced). */
+const mutated = (text: fc.Arbitrary<string>) =>
+  fc.tuple(text, fc.array(fc.tuple(fc.nat(), fc.constantFrom('insert', 'delete', 'replace'), piece), { maxLength: 4 })).map(([base, edits]) => {
+    let out = base;
+    for (const [at, kind, inserted] of edits) {
+      const i = out.length === 0 ? 0 : at % out.length;
+      out = kind === 'insert' ? out.slice(0, i) + inserted + out.slice(i) : kind === 'delete' ? out.slice(0, i) + out.slice(i + 1) : out.slice(0, i) + inserted + out.slice(i + 1);
+    }
+    return out;
+  });
+
+const spaced = fc.tuple(whitespace, fc.jsonValue(), whitespace, fc.boolean()).map(([before, value, after, pretty]) => before + JSON.stringify(value, null, pretty ? 2 : undefined) + after);
+
+describe('isJsonObjectText', () => {
+  it('agrees with JSON.parse on JSON texts and on texts made of JSON pieces', () => {
+    fc.assert(
+      fc.property(fc.oneof(spaced, fc.json(), fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')), fc.string({ unit: 'binary' })), (text) => {
+        expect(isJsonObjectText(text)).toBe(parsesToObject(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('agrees with JSON.parse on objects changed in a few places', () => {
+    const object = fc.dictionary(fc.string(), fc.jsonValue()).map((value) => JSON.stringify(value));
+    fc.assert(
+      fc.property(mutated(fc.oneof(object, spaced)), (text) => {
+        expect(isJsonObjectText(text)).toBe(parsesToObject(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('takes an object nested to the limit and refuses one a level deeper, or any value that is not an object', () => {
+    const nested = (depth: number) => '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
+    expect(isJsonObjectText(nested(MAX_JSON_DEPTH))).toBe(true);
+    expect(isJsonObjectText(nested(MAX_JSON_DEPTH + 1))).toBe(false);
+    expect(isJsonObjectText(`{"a":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`)).toBe(true);
+    expect(isJsonObjectText(`{"a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`)).toBe(false);
+    expect(isJsonObjectText('{"a":' + '['.repeat(100_000))).toBe(false); // refused without recursing that deep
+    for (const text of ['[]', '"{}"', '1', 'null', 'true', '', ' ', '{}{}', '{} x']) expect(isJsonObjectText(text)).toBe(false);
+    for (const text of ['{}', ' {"a" : [1, -2.5e-3, "\\u00e9\\n", {"b": null}]} ', '{"":{}}', '{"a":1,"a":2}']) expect(isJsonObjectText(text)).toBe(true);
+  });
+});
