@@ -1,6 +1,6 @@
 /**
- * The directory user keeps its times as two small integers each (directory-user.ts): what it
- * serves must be the time it was given, whatever the time.
+ * The directory user keeps its times as two small integers each, and its metadata as JSON text
+ * until first read (directory-user.ts): what it serves must be what it was given.
  */
 import { describe, expect, it } from 'vitest';
 import { DirectoryUser, NO_GRANTS, type DirectoryUserFields } from '../../src/directory/directory-user.ts';
@@ -9,7 +9,7 @@ const UNIT = 2 ** 30;
 /** Whole times around the split, and times kept as they are (not whole, or negative). */
 const TIMES = [0, 1, UNIT - 1, UNIT, UNIT + 1, 3 * UNIT, 1_600_000_000_123, 8.64e15, Number.MAX_SAFE_INTEGER, 1.5, 1_600_000_000_000.25, -1, -1e12];
 
-function userAt(timeJoined: number, lastActive: number | null): DirectoryUser {
+function userAt(timeJoined: number, lastActive: number | null, metadata: DirectoryUserFields['metadata'] = {}): DirectoryUser {
   const fields: DirectoryUserFields = {
     id: 'u1',
     supertokensUserId: 'u1',
@@ -19,7 +19,7 @@ function userAt(timeJoined: number, lastActive: number | null): DirectoryUser {
     lastActive,
     tenantIds: ['public'],
     grants: NO_GRANTS,
-    metadata: {},
+    metadata,
   };
   return DirectoryUser.single(fields, { recipeId: 'emailpassword', phoneNumber: null, thirdParty: null, verified: true });
 }
@@ -47,5 +47,29 @@ describe('a directory user’s times', () => {
       }
       expect(userAt(time, null).sameAs(userAt(time, 0))).toBe(false);
     }
+  });
+});
+
+describe('a directory user’s metadata kept as text', () => {
+  const TEXT = ' {"plan" : "pro", "n": 1, "nested": {"a": [1, "\\u00e9"]}, "plan": "team"} ';
+
+  it('is served as JSON.parse makes it, frozen, the same object every time', () => {
+    const user = userAt(0, null, TEXT);
+    const metadata = user.metadata;
+    expect(metadata).toEqual(JSON.parse(TEXT));
+    expect(Object.keys(metadata)).toEqual(['plan', 'n', 'nested']);
+    expect(Object.isFrozen(metadata)).toBe(true);
+    expect(user.metadata).toBe(metadata);
+    expect(userAt(0, null, '{ }').metadata).toEqual({});
+  });
+
+  it('makes the same user as its parsed object, and the same version, read or not', () => {
+    const parsed = userAt(0, null, JSON.parse(TEXT) as Record<string, unknown>);
+    expect(userAt(0, null, TEXT).sameAs(parsed)).toBe(true);
+    expect(parsed.sameAs(userAt(0, null, TEXT))).toBe(true);
+    expect(userAt(0, null, TEXT).sameAs(userAt(0, null, JSON.stringify(JSON.parse(TEXT))))).toBe(true);
+    expect(userAt(0, null, TEXT).version).toBe(parsed.version);
+    expect(userAt(0, null, TEXT).sameAs(userAt(0, null, '{"plan": "pro"}'))).toBe(false);
+    expect(userAt(0, null, '{"a": 1, "b": 2}').sameAs(userAt(0, null, '{"b": 2, "a": 1}'))).toBe(false); // key order is served
   });
 });
