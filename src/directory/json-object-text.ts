@@ -98,7 +98,7 @@ function string(text: string, i: number): number {
   for (i++; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) return i + 1;
-    if (c < 0x10) return -1;
+    if (c < SPACE) return -1;
     if (c !== BACKSLASH) continue;
     const escaped = text.charCodeAt(++i);
     if (escaped === 0x75 /* u */) {
@@ -143,10 +143,11 @@ function number(text: string, i: number): number {
   return i;
 }
 
+/** Past the digits from `i` (none: `i`). Past the text's end charCodeAt is NaN: not a digit either. */
 function digits(text: string, i: number): number {
   for (;;) {
     const c = text.charCodeAt(i);
-    if (c < ZERO || c > NINE) return i;
+    if (!(c >= ZERO && c <= NINE)) return i;
     i++;
   }
 }

@@ -42,12 +42,15 @@ const mutated = (text: fc.Arbitrary<string>) =>
     return out;
   });
 
+/** A JSON text cut short anywhere (a load may meet metadata truncated by hand). */
+const cutShort = fc.tuple(fc.json(), fc.nat()).map(([text, at]) => text.slice(0, at % (text.length + 1)));
+
 const spaced = fc.tuple(whitespace, fc.jsonValue(), whitespace, fc.boolean()).map(([before, value, after, pretty]) => before + JSON.stringify(value, null, pretty ? 2 : undefined) + after);
 
 describe('isJsonObjectText', () => {
-  it('agrees with JSON.parse on JSON texts and on texts made of JSON pieces', () => {
+  it('agrees with JSON.parse on JSON texts, texts cut short, and texts made of JSON pieces', () => {
     fc.assert(
-      fc.property(fc.oneof(spaced, fc.json(), fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')), fc.string({ unit: 'binary' })), (text) => {
+      fc.property(fc.oneof(spaced, fc.json(), cutShort, fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')), fc.string({ unit: 'binary' })), (text) => {
         expect(isJsonObjectText(text)).toBe(parsesToObject(text));
       }),
       { numRuns: 5_000 },
@@ -72,6 +75,19 @@ describe('isJsonObjectText', () => {
     expect(isJsonObjectText(`{"a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`)).toBe(false);
     expect(isJsonObjectText('{"a":' + '['.repeat(100_000))).toBe(false); // refused without recursing that deep
     for (const text of ['[]', '"{}"', '1', 'null', 'true', '', ' ', '{}{}', '{} x']) expect(isJsonObjectText(text)).toBe(false);
+    // Every raw control character in a string, key or value: JSON.parse refuses each.
+    for (let code = 0; code < 0x20; code++) {
+      const c = String.fromCharCode(code);
+      for (const text of [`{"a":"x${c}y"}`, `{"${c}":1}`]) {
+        expect(parsesToObject(text)).toBe(false);
+        expect(isJsonObjectText(text)).toBe(false);
+      }
+    }
+    expect(isJsonObjectText('{"a":"\\u001f \\u007f \\u0020"}')).toBe(true);
+    // A text cut short anywhere, a number at its very end included, is refused (and in bounded time).
+    const whole = '{"a": [1, -2.5e+3, 0, "x\\u00e9"], "b": {"c": 10}, "d": 123}';
+    for (let end = 0; end < whole.length; end++) expect(isJsonObjectText(whole.slice(0, end))).toBe(false);
+    expect(isJsonObjectText(whole)).toBe(true);
     for (const text of ['{}', ' {"a" : [1, -2.5e-3, "\\u00e9\\n", {"b": null}]} ', '{"":{}}', '{"a":1,"a":2}']) expect(isJsonObjectText(text)).toBe(true);
   });
 });
