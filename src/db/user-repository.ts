@@ -497,9 +497,7 @@ class RowStream implements Rows {
 
   start(): void {
     if (this.query) return;
-    const config: pg.QueryArrayConfig = { text: this.text, values: this.values, rowMode: 'array', types: AS_TEXT };
-    const query = new pg.Query(config as pg.QueryConfig); // the types omit rowMode, which Query takes
-    query.on('row', (row: Row) => {
+    const query = new FieldsQuery(this.text, this.values, (row) => {
       if (this.rows.push(row) >= STREAM_AHEAD_ROWS && !this.paused) {
         this.paused = true;
         this.client.connection.stream.pause();
@@ -550,6 +548,27 @@ class RowStream implements Rows {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+  }
+}
+
+/**
+ * A query whose rows are its DataRow messages' fields, as pg-protocol parsed them (text, or null
+ * for NULL): what pg's Result would make of them with every type kept as text (AS_TEXT), without
+ * copying each row into a new array and emitting an event for it. A million-user start reads
+ * 3.5 million rows.
+ */
+class FieldsQuery extends pg.Query {
+  constructor(
+    text: string,
+    values: unknown[],
+    private readonly onRow: (row: Row) => void,
+  ) {
+    super({ text, values, rowMode: 'array', types: AS_TEXT } as pg.QueryConfig); // the types omit rowMode, which Query takes
+  }
+
+  /** Called by pg's Client for each DataRow message of this query (pg.Query's own parses it through its Result). */
+  handleDataRow(message: { readonly fields: Row }): void {
+    this.onRow(message.fields);
   }
 }
 
