@@ -23,7 +23,7 @@ import type { Logger } from '../logger.ts';
 import { DirectoryUser, NO_GRANTS, type RoleGrants } from './directory-user.ts';
 import { InternedLists } from './interned-lists.ts';
 import { isJsonObjectText } from './json-object-text.ts';
-import { StringTable } from './string-table.ts';
+import { NumberedKeys } from './numbered-keys.ts';
 import { compareStrings, type LoginMethod, type ThirdPartyIdentity, type User } from './user.ts';
 
 /** One recipe user as usergraph_login_methods gives it; the recipe's fields are null when its recipe row is gone. */
@@ -48,34 +48,26 @@ export interface LoginMethodPart {
 /** Metadata of none. */
 const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/**
- * What the parts say of one key: of a user's id (its roles), of a recipe user's id (its verified
- * emails), of a recipe user's SuperTokens id (its tenants). For most users the three are one id:
- * one lookup finds them all (a million-entry table costs a cache miss or more per lookup).
- */
-interface KeyParts {
-  /** {tenant, role} pairs, each as `tenant\u0000role` (an interned list: see rolePairs). */
-  roles: readonly string[] | undefined;
-  verified: string | string[] | undefined;
-  /** Its tenants from all_auth_recipe_users (an interned list: see tenantLists). */
-  tenants: readonly string[] | undefined;
-  /** Its tenants from core 12's recipe_user_tenants: when it has any there, only those count. */
-  preferredTenants: readonly string[] | undefined;
-}
+/** A key the parts do not name (see NumberedKeys.find). */
+const NO_KEY = -1;
 
 /**
- * For StringTable.update: one function for every row, none made per row. The parts of a load all
- * live until its last row, so the scavenger copies each twice; V8 could allocate a literal site's
- * objects straight into the old generation, but in a million-user start on Node 20 it tenured no
- * site (--trace-pretenuring-statistics). Keeping the parts in arrays by entry instead, with no
- * object per key, did not help either (docs/performance.md, *Now*).
+ * What the parts say of each key, by its number (see NumberedKeys): of a user's id (its roles),
+ * of a recipe user's id (its verified emails), of a recipe user's SuperTokens id (its tenants).
+ * For most users the three are one id: one lookup finds them all (a million-entry table costs a
+ * cache miss or more per lookup). The arrays hold shared lists, or the verified emails: no object
+ * per key for the collector to copy while the load runs.
  */
-const newPartsUnlessHeld = (held: KeyParts | undefined): KeyParts =>
-  held ?? { roles: undefined, verified: undefined, tenants: undefined, preferredTenants: undefined };
-
 export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
-  private readonly parts: StringTable<KeyParts>;
+  private readonly keys: NumberedKeys;
+  /** {tenant, role} pairs, each as `tenant\u0000role` (an interned list: see rolePairs). */
+  private readonly roles: Array<readonly string[] | undefined> = [];
+  private readonly verified: Array<string | string[] | undefined> = [];
+  /** Tenants from all_auth_recipe_users (an interned list: see tenantLists). */
+  private readonly tenants: Array<readonly string[] | undefined> = [];
+  /** Tenants from core 12's recipe_user_tenants: when a key has any there, only those count. */
+  private readonly preferredTenants: Array<readonly string[] | undefined> = [];
   /** Interned: every user holding the same roles in the same tenants shares one RoleGrants (by its interned list of pairs). */
   private readonly grants = new Map<readonly string[], RoleGrants>();
   private readonly rolePairs = new InternedLists();
@@ -88,12 +80,12 @@ export class UserAssembly {
     private readonly logger: Logger,
     expectedKeys = 0,
   ) {
-    this.parts = new StringTable(expectedKeys);
+    this.keys = new NumberedKeys(expectedKeys);
   }
 
   /** How many keys the parts named. */
   get keyCount(): number {
-    return this.parts.size;
+    return this.keys.size;
   }
 
   addRolePermission(role: string, permission: string): void {
@@ -103,33 +95,41 @@ export class UserAssembly {
   }
 
   addRole(userKey: string, tenantId: string, role: string): void {
-    const parts = this.partsOf(userKey);
+    const key = this.numberOf(userKey);
     // The interned lists keep one string per pair: a row's own is garbage at once.
-    parts.roles = this.rolePairs.with(parts.roles, `${tenantId}\u0000${role}`);
+    this.roles[key] = this.rolePairs.with(this.roles[key], `${tenantId}\u0000${role}`);
   }
 
   addVerifiedEmail(userKey: string, email: string): void {
-    const parts = this.partsOf(userKey);
-    parts.verified = withAdded(parts.verified, email);
+    const key = this.numberOf(userKey);
+    this.verified[key] = withAdded(this.verified[key], email);
   }
 
   addTenant(recipeUserKey: string, tenantId: string, preferred: boolean): void {
-    const parts = this.partsOf(trimKey(recipeUserKey));
-    if (preferred) parts.preferredTenants = this.tenantLists.with(parts.preferredTenants, tenantId);
-    else parts.tenants = this.tenantLists.with(parts.tenants, tenantId);
+    const key = this.numberOf(trimKey(recipeUserKey));
+    if (preferred) this.preferredTenants[key] = this.tenantLists.with(this.preferredTenants[key], tenantId);
+    else this.tenants[key] = this.tenantLists.with(this.tenants[key], tenantId);
   }
 
-  private partsOf(key: string): KeyParts {
-    return this.parts.update(key, newPartsUnlessHeld, undefined);
+  /** The key's number; a new key gets its place, empty, in each array of parts. */
+  private numberOf(userKey: string): number {
+    const key = this.keys.numberOf(userKey);
+    if (key === this.roles.length) {
+      this.roles.push(undefined);
+      this.verified.push(undefined);
+      this.tenants.push(undefined);
+      this.preferredTenants.push(undefined);
+    }
+    return key;
   }
 
   /**
    * A recipe user's tenants: distinct, sorted, and one array for every equal list. Those of
    * recipe_user_tenants when it has any there (preferred), else those of all_auth_recipe_users.
    */
-  private tenantsOf(supertokensUserId: string, parts?: KeyParts): readonly string[] {
-    const held = parts ?? this.parts.get(supertokensUserId);
-    return held?.preferredTenants ?? held?.tenants ?? this.tenantLists.of([]);
+  private tenantsOf(key: number): readonly string[] {
+    if (key === NO_KEY) return this.tenantLists.of([]);
+    return this.preferredTenants[key] ?? this.tenants[key] ?? this.tenantLists.of([]);
   }
 
   /** The user these recipe users (every row of one user key) make, or null when they make none. */
@@ -184,7 +184,7 @@ export class UserAssembly {
         timeJoined: methods[0]!.timeJoined,
         lastActive: parseEpochMs(first.userLastActive),
         tenantIds: methods.length === 1 ? methods[0]!.tenantIds : this.tenantLists.of(methods.flatMap((method) => method.tenantIds)),
-        grants: this.grantsOf(this.parts.get(id)),
+        grants: this.grantsOf(this.keys.find(id)),
         metadata: this.metadataOf(first.userMetadata, supertokensUserId),
       },
       methods,
@@ -194,7 +194,7 @@ export class UserAssembly {
   /** The common case, without the intermediate LoginMethod: a user whose only login method is its own. */
   private singleMethodUser(part: LoginMethodPart, supertokensUserId: string, timeJoined: number): User {
     const id = nonEmpty(part.externalUserId) ?? supertokensUserId;
-    const own = this.parts.get(id);
+    const own = this.keys.find(id);
     return DirectoryUser.single(
       {
         id,
@@ -203,7 +203,7 @@ export class UserAssembly {
         email: part.email,
         timeJoined,
         lastActive: parseEpochMs(part.userLastActive),
-        tenantIds: this.tenantsOf(supertokensUserId, id === supertokensUserId ? own : undefined),
+        tenantIds: this.tenantsOf(id === supertokensUserId ? own : this.keys.find(supertokensUserId)),
         grants: this.grantsOf(own),
         metadata: this.metadataOf(part.userMetadata, supertokensUserId),
       },
@@ -211,7 +211,7 @@ export class UserAssembly {
         recipeId: this.name(part.recipeId),
         phoneNumber: part.phoneNumber,
         thirdParty: this.thirdPartyOf(part),
-        verified: isVerified(own, part.email),
+        verified: this.isVerified(own, part.email),
       },
     );
   }
@@ -226,7 +226,7 @@ export class UserAssembly {
     const timeJoined = parseEpochMs(part.timeJoined);
     if (supertokensUserId === '' || timeJoined === null || typeof part.recipeId !== 'string') return null;
     const recipeUserId = nonEmpty(part.externalUserId) ?? supertokensUserId;
-    const recipe = this.parts.get(supertokensUserId);
+    const recipe = this.keys.find(supertokensUserId);
     return Object.freeze({
       recipeId: this.name(part.recipeId),
       recipeUserId,
@@ -234,14 +234,14 @@ export class UserAssembly {
       email: part.email,
       phoneNumber: part.phoneNumber,
       thirdParty: this.thirdPartyOf(part),
-      tenantIds: this.tenantsOf(supertokensUserId, recipe),
+      tenantIds: this.tenantsOf(recipe),
       timeJoined,
-      verified: isVerified(recipeUserId === supertokensUserId ? recipe : this.parts.get(recipeUserId), part.email),
+      verified: this.isVerified(recipeUserId === supertokensUserId ? recipe : this.keys.find(recipeUserId), part.email),
     });
   }
 
-  private grantsOf(parts: KeyParts | undefined): RoleGrants {
-    const pairs = parts?.roles;
+  private grantsOf(key: number): RoleGrants {
+    const pairs = key === NO_KEY ? undefined : this.roles[key];
     if (pairs === undefined) return NO_GRANTS;
     let grants = this.grants.get(pairs);
     if (!grants) this.grants.set(pairs, (grants = this.grantsFor(pairs.map((pair) => pair.split('\u0000') as [string, string]))));
@@ -281,6 +281,13 @@ export class UserAssembly {
     return NO_METADATA;
   }
 
+  /** A login method is verified when it has no email (a phone number) or its email is verified under its recipe user's id (`key`). */
+  private isVerified(key: number, email: string | null): boolean {
+    if (email === null) return true;
+    const verified = key === NO_KEY ? undefined : this.verified[key];
+    return verified === email || (verified !== undefined && typeof verified !== 'string' && verified.includes(email));
+  }
+
   private name(value: string): string {
     let interned = this.names.get(value);
     if (interned === undefined) this.names.set(value, (interned = value));
@@ -294,13 +301,6 @@ function withAdded(held: string | string[] | undefined, value: string): string |
   if (typeof held === 'string') return [held, value];
   held.push(value);
   return held;
-}
-
-/** A login method is verified when it has no email (a phone number) or its email is verified under its recipe user's id. */
-function isVerified(recipe: KeyParts | undefined, email: string | null): boolean {
-  if (email === null) return true;
-  const verified = recipe?.verified;
-  return verified === email || (verified !== undefined && typeof verified !== 'string' && verified.includes(email));
 }
 
 /** CHAR(36) columns come padded when an id is shorter. */
