@@ -1,5 +1,5 @@
 /**
- * A Map from strings, for a million ids or emails (the base index's, the load's parts): open
+ * A Map from strings, for a million ids or emails (the base index's): open
  * addressing over typed arrays. A V8 Map keeps its entries in chains that a probe walks entry by
  * entry (a cache miss or more each, at a million entries), and moves every entry each time it
  * doubles; here a probe reads stored hashes side by side and compares a key only when its hash
