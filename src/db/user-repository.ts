@@ -467,7 +467,7 @@ class RowCursor implements Rows {
       this.started = undefined;
       return started;
     }
-    this.cursor ??= this.client.query(new Cursor(this.text, this.values, { rowMode: 'array', types: AS_TEXT }));
+    this.cursor ??= this.client.query(new FieldsCursor(this.text, this.values));
     return this.cursor.read(FETCH_ROWS) as Promise<Row[]>;
   }
 
@@ -578,6 +578,18 @@ class FieldsQuery extends pg.Query {
   /** Called by pg's Client for each DataRow message of this query (pg.Query's own parses it through its Result). */
   handleDataRow(message: { readonly fields: Row }): void {
     this.onRow(message.fields);
+  }
+}
+
+/** pg-cursor's Cursor, its rows taken as FieldsQuery takes them. */
+class FieldsCursor extends Cursor {
+  constructor(text: string, values: unknown[]) {
+    super(text, values, { rowMode: 'array', types: AS_TEXT });
+  }
+
+  /** As pg-cursor's own, which parses the fields through its Result and emits an event per row; `_rows` is the batch its read resolves with. */
+  handleDataRow(message: { readonly fields: Row }): void {
+    (this as unknown as { _rows: Row[] })._rows.push(message.fields);
   }
 }
 
