@@ -62,12 +62,12 @@ export class UserAssembly {
   private readonly permissionsOf = new Map<string, string[]>();
   private readonly keys: NumberedKeys;
   /** {tenant, role} pairs, each as `tenant\u0000role` (an interned list: see rolePairs). */
-  private readonly roles: Array<readonly string[] | undefined> = [];
-  private readonly verified: Array<string | string[] | undefined> = [];
+  private readonly roles: Array<readonly string[] | undefined>;
+  private readonly verified: Array<string | string[] | undefined>;
   /** Tenants from all_auth_recipe_users (an interned list: see tenantLists). */
-  private readonly tenants: Array<readonly string[] | undefined> = [];
+  private readonly tenants: Array<readonly string[] | undefined>;
   /** Tenants from core 12's recipe_user_tenants: when a key has any there, only those count. */
-  private readonly preferredTenants: Array<readonly string[] | undefined> = [];
+  private readonly preferredTenants: Array<readonly string[] | undefined>;
   /** Interned: every user holding the same roles in the same tenants shares one RoleGrants (by its interned list of pairs). */
   private readonly grants = new Map<readonly string[], RoleGrants>();
   private readonly rolePairs = new InternedLists();
@@ -81,6 +81,11 @@ export class UserAssembly {
     expectedKeys = 0,
   ) {
     this.keys = new NumberedKeys(expectedKeys);
+    // Sized at once: grown a key at a time, each array was copied a few dozen times.
+    this.roles = new Array(expectedKeys).fill(undefined);
+    this.verified = new Array(expectedKeys).fill(undefined);
+    this.tenants = new Array(expectedKeys).fill(undefined);
+    this.preferredTenants = new Array(expectedKeys).fill(undefined);
   }
 
   /** How many keys the parts named. */
@@ -111,7 +116,7 @@ export class UserAssembly {
     else this.tenants[key] = this.tenantLists.with(this.tenants[key], tenantId);
   }
 
-  /** The key's number; a new key gets its place, empty, in each array of parts. */
+  /** The key's number; a new key past the arrays' size gets its place, empty, in each. */
   private numberOf(userKey: string): number {
     const key = this.keys.numberOf(userKey);
     if (key === this.roles.length) {
