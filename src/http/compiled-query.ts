@@ -40,6 +40,7 @@ import {
 } from 'graphql';
 import type { MaybePromise } from '../maybe-promise.ts';
 import type { RequestContext } from '../schema/context.ts';
+import { ARGS_AS_GIVEN, type ArgsAsGiven } from '../schema/inputs.ts';
 
 /** The answer's `data`, or DECLINED when this request must run the usual way. */
 export type CompiledData = (context: RequestContext, variables: Record<string, unknown> | undefined) => unknown;
@@ -284,6 +285,7 @@ interface PothosFieldExtensions {
   readonly pothosOriginalResolve?: (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
   readonly pothosExposedField?: string;
   readonly pothosArgMappers?: ReadonlyArray<(args: unknown, context: unknown, info: unknown) => unknown>;
+  readonly [ARGS_AS_GIVEN]?: ArgsAsGiven;
   readonly pothosOptions?: {
     readonly authScopes?: unknown;
     readonly grantScopes?: unknown;
@@ -363,7 +365,10 @@ function resolverOf(field: GraphQLField<unknown, unknown>): { check: Check | und
           if (!allows(map, run)) throw DECLINE;
         };
   if (exposed !== undefined) return { check, read: (parent) => (parent as Record<string, unknown>)[exposed], exposed: true };
+  const asGiven = mappers.length === 1 ? asGivenTest(extensions[ARGS_AS_GIVEN], field.args) : undefined;
   const read: Read = (parent, args, run) => {
+    // Validation, its only mapper, would give these args back as they are.
+    if (asGiven?.(args)) return resolve!(parent, args, run.context, undefined);
     let mapped: unknown = args;
     for (const mapper of mappers) {
       mapped = mapper(mapped, run.context, undefined);
@@ -372,6 +377,16 @@ function resolverOf(field: GraphQLField<unknown, unknown>): { check: Check | und
     return resolve!(parent, mapped, run.context, undefined);
   };
   return { check, read, exposed: false };
+}
+
+/** Whether every argument passes its ARGS_AS_GIVEN test (undefined: not every argument has one). */
+function asGivenTest(tests: ArgsAsGiven | undefined, args: readonly GraphQLArgument[]): ((args: Record<string, unknown>) => boolean) | undefined {
+  if (tests === undefined || !args.every((arg) => Object.hasOwn(tests, arg.name))) return undefined;
+  const entries = Object.entries(tests);
+  return (args) => {
+    for (const [name, test] of entries) if (!test(args[name])) return false;
+    return true;
+  };
 }
 
 /** scope-auth's default ("any") strategy over one scope map: one scope that holds is enough. */

@@ -9,9 +9,12 @@ import { builder } from './builder.ts';
 import { cost } from './cost.ts';
 import { encodeCursor } from './cursor.ts';
 import {
+  ARGS_AS_GIVEN,
+  type ArgsAsGiven,
   cursor,
   DEFAULT_PAGE_SIZE,
   email,
+  isPlainId,
   MAX_METADATA_CONDITIONS,
   MAX_PAGE_SIZE,
   MAX_USERS_BY_IDS,
@@ -171,6 +174,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The user this id names: its id, its SuperTokens id, or any login method's SuperTokens or external id; null when none.",
     args: { id: t.arg.id({ required: true }).validate(userId) },
+    extensions: { [ARGS_AS_GIVEN]: { id: isPlainId } satisfies ArgsAsGiven },
     ...needsPermissionOrSelf(USERS_READ, (args: { id: string }) => ({ self: args.id })),
     resolve: (_root, { id }, { loaders }) => loaders.userById(id),
   }),

@@ -16,6 +16,8 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { argumentsOf, variablesCoercer } from '../../src/http/compiled-query.ts';
+import { schema as appSchema } from '../../src/schema/index.ts';
+import { ARGS_AS_GIVEN, type ArgsAsGiven } from '../../src/schema/inputs.ts';
 
 const schema: GraphQLSchema = buildSchema(`
   enum Order { NEWEST OLDEST }
@@ -92,5 +94,18 @@ describe('compiled variables and arguments', () => {
     expect(coerce({ id: 7 })).toEqual({ id: '7' });
     expect(coerce({ id: 'a', tenant: null })).toEqual({ id: 'a', tenant: null });
     expect(coerce({ tenant: 't' })).toBeUndefined();
+  });
+});
+
+describe('arguments given as they are (ARGS_AS_GIVEN)', () => {
+  it("names every argument of each field that declares it, on fields whose only argument mapper is validation's", () => {
+    const declaring = Object.values(appSchema.getQueryType()!.getFields()).filter((field) => field.extensions[ARGS_AS_GIVEN] !== undefined);
+    expect(declaring.map((field) => field.name)).toEqual(['user']);
+    for (const field of declaring) {
+      const tests = field.extensions[ARGS_AS_GIVEN] as ArgsAsGiven;
+      expect(Object.keys(tests).sort()).toEqual(field.args.map((arg) => arg.name).sort());
+      // One mapper, the validation plugin's: the compiled query skips it only for such fields.
+      expect((field.extensions.pothosArgMappers as unknown[] | undefined)?.length).toBe(1);
+    }
   });
 });

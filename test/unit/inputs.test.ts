@@ -11,6 +11,7 @@ import {
   cursor,
   dateTime,
   email,
+  isPlainId,
   MAX_METADATA_CONDITIONS,
   MAX_METADATA_PATH,
   MAX_METADATA_VALUE_DEPTH,
@@ -96,6 +97,28 @@ describe('userId', () => {
         expect(outcome(userId, id)).toBe(id);
       }),
     );
+  });
+});
+
+describe('isPlainId', () => {
+  it('holds only for ids userId gives back as they are', () => {
+    const check = (input: unknown) => {
+      if (isPlainId(input)) expect(outcome(userId, input)).toBe(input);
+    };
+    fc.assert(fc.property(hostileString(140), check), RUNS);
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 140 }), check), RUNS);
+    fc.assert(fc.property(fc.anything(), check), RUNS);
+    for (const edge of ['', ' ', 'a ', ' a', 'a\u007f', 'a\u001f', 'a\u00a0', 'x'.repeat(128), 'x'.repeat(129), '\ud800']) check(edge);
+  });
+
+  it('holds for SuperTokens ids and plain external ids, not for what needs trimming or checking', () => {
+    fc.assert(
+      fc.property(fc.uuid(), (id) => {
+        expect(isPlainId(id)).toBe(true);
+      }),
+    );
+    expect(['ext-1', 'a b', '~', 'x'.repeat(128)].map(isPlainId)).toEqual([true, true, true, true]);
+    expect(['', ' a', 'a ', 'a\tb', 'é', 'x'.repeat(129), 7, null].map(isPlainId)).toEqual([false, false, false, false, false, false, false, false]);
   });
 });
 
