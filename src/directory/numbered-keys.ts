@@ -15,7 +15,6 @@ const MAX_LOAD = 0.6;
 const FIRST_CAPACITY = 16;
 /** Bytes of a UUID, the most common key. */
 const BYTES_PER_KEY = 36;
-const NOT_FOUND = -1;
 
 export class NumberedKeys {
   /** Per slot: 1 + the number of its key, 0 for an empty slot. */
