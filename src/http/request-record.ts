@@ -30,7 +30,13 @@ export interface RequestRecord {
   readonly lookups: LookupStats[];
 }
 
-const records = new WeakMap<IncomingMessage, RequestRecord>();
+/**
+ * On the request itself, not in a WeakMap: V8's scavenges keep a WeakMap's values alive, so each
+ * request's record (about 360 bytes) was promoted to the old generation and left for a full
+ * collection, making every scavenge under load slower (docs/performance.md).
+ */
+const RECORD = Symbol('usergraph.requestRecord');
+type Recorded = IncomingMessage & { [RECORD]?: RequestRecord };
 
 export function startRecord(request: IncomingMessage, id: string): RequestRecord {
   const record: RequestRecord = {
@@ -42,13 +48,13 @@ export function startRecord(request: IncomingMessage, id: string): RequestRecord
     errorCodes: [],
     lookups: [],
   };
-  records.set(request, record);
+  (request as Recorded)[RECORD] = record;
   return record;
 }
 
 /** The record of a request that came through the front door; undefined otherwise (`yoga.fetch` in tests). */
 export function recordOf(request: IncomingMessage | undefined): RequestRecord | undefined {
-  return request === undefined ? undefined : records.get(request);
+  return request === undefined ? undefined : (request as Recorded)[RECORD];
 }
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
