@@ -8,7 +8,7 @@
  * A key with a character past U+00FF (possible in an external id, never in a SuperTokens one)
  * is kept as its string instead.
  */
-import { hashOf } from './string-table.ts';
+import { doubled, hashOf } from './string-table.ts';
 
 /** Slots stay at most this full: probes stay short. */
 const MAX_LOAD = 0.6;
@@ -98,24 +98,9 @@ export class NumberedKeys {
     this.ends[number] = start + key.length;
   }
 
-  /** Twice the slots, each key placed again by its stored hash: no key is read. */
   private grow(): void {
-    const capacity = this.slots.length * 2;
-    const slots = new Int32Array(capacity);
-    const hashes = new Int32Array(capacity);
-    const mask = capacity - 1;
-    for (let old = 0; old < this.slots.length; old++) {
-      const held = this.slots[old]!;
-      if (held === 0) continue;
-      const hash = this.hashes[old]!;
-      let slot = hash & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = held;
-      hashes[slot] = hash;
-    }
-    this.slots = slots;
-    this.hashes = hashes;
-    this.mask = mask;
+    ({ slots: this.slots, hashes: this.hashes } = doubled(this.slots, this.hashes));
+    this.mask = this.slots.length - 1;
   }
 }
 

@@ -91,25 +91,32 @@ export class StringTable<V> {
     }
   }
 
-  /** Twice the slots, each entry placed again by its stored hash: no key is read. */
   private grow(): void {
-    const capacity = this.slots.length * 2;
-    const slots = new Int32Array(capacity);
-    const hashes = new Int32Array(capacity);
-    const mask = capacity - 1;
-    for (let old = 0; old < this.slots.length; old++) {
-      const entry = this.slots[old]!;
-      if (entry === 0) continue;
-      const hash = this.hashes[old]!;
-      let slot = hash & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry;
-      hashes[slot] = hash;
-    }
-    this.slots = slots;
-    this.hashes = hashes;
-    this.mask = mask;
+    ({ slots: this.slots, hashes: this.hashes } = doubled(this.slots, this.hashes));
+    this.mask = this.slots.length - 1;
   }
+}
+
+/**
+ * An open-addressing table's slots (1 + an entry's index, 0 for empty) and their hashes, twice as
+ * many, each entry placed again by its stored hash: no key is read. StringTable's and
+ * NumberedKeys' growth.
+ */
+export function doubled(slots: Int32Array, hashes: Int32Array): { slots: Int32Array; hashes: Int32Array } {
+  const capacity = slots.length * 2;
+  const newSlots = new Int32Array(capacity);
+  const newHashes = new Int32Array(capacity);
+  const mask = capacity - 1;
+  for (let old = 0; old < slots.length; old++) {
+    const entry = slots[old]!;
+    if (entry === 0) continue;
+    const hash = hashes[old]!;
+    let slot = hash & mask;
+    while (newSlots[slot] !== 0) slot = (slot + 1) & mask;
+    newSlots[slot] = entry;
+    newHashes[slot] = hash;
+  }
+  return { slots: newSlots, hashes: newHashes };
 }
 
 /** Per process, as V8 seeds its own string hashes: which keys collide cannot be known in advance. */
