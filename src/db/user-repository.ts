@@ -48,6 +48,13 @@ export interface LoadOptions {
    * 2.0-2.3x unsorted, 100,000 users, docs/performance.md).
    */
   readonly first?: boolean;
+  /**
+   * Each user as it is assembled goes through this, and what it returns is yielded: a reload hands
+   * back the equal user it already holds, so that the new one is garbage before the next is made
+   * (a batch of new users waiting to be compared lived through the collector's scavenges, and was
+   * copied by each).
+   */
+  readonly keep?: (user: User) => User;
 }
 
 export interface UserRepositoryOptions {
@@ -210,7 +217,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
    */
   let partKeys: number | undefined;
 
-  async function* streamAllUsers(pause: Pause = timeSlices(), { first = false }: LoadOptions = {}): AsyncGenerator<User[]> {
+  async function* streamAllUsers(pause: Pause = timeSlices(), { first = false, keep }: LoadOptions = {}): AsyncGenerator<User[]> {
     const { pool, onQuery } = poolOf(db);
     const started = performance.now();
     let partsReadMs = 0;
@@ -247,7 +254,7 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       const linkedRows = new Map<string, LoginMethodPart[]>();
       let batch: User[] = [];
       const take = (user: User | null): User[] | undefined => {
-        if (!user || batch.push(user) < batchSize) return undefined;
+        if (!user || batch.push(keep ? keep(user) : user) < batchSize) return undefined;
         const full = batch;
         batch = [];
         return full;

@@ -15,8 +15,13 @@ import { UserSnapshot, type UserChanges } from './user-snapshot.ts';
 /**
  * Streams every user of the app, batch by batch (the repository, in production), pausing with
  * `pause` between slices of its work; `first`: the startup load, before which nothing is served.
+ * `keep`, on a reload: what to yield for each user as it is made (the equal user held already, or
+ * itself); a source that yields its own users instead is compared all the same, batch by batch.
  */
-export type UserSource = (pause: Pause, options: { readonly first: boolean }) => AsyncIterable<readonly User[]>;
+export type UserSource = (
+  pause: Pause,
+  options: { readonly first: boolean; readonly keep?: ((user: User) => User) | undefined },
+) => AsyncIterable<readonly User[]>;
 
 export interface ReloadResult {
   readonly count: number;
@@ -156,8 +161,14 @@ export class UserDirectory {
     const changed: User[] = [];
     const shared = new SharedParts();
     const pause = timeSlices({ restMs: first ? 0 : BACKGROUND_REST_MS });
+    const keep = first
+      ? undefined
+      : (user: User): User => {
+          const held = this.current.getBySupertokensId(user.supertokensUserId);
+          return held !== undefined && sameUser(held, user, shared) ? held : user;
+        };
     let nextProgress = progressEvery;
-    for await (const batch of this.source(pause, { first })) {
+    for await (const batch of this.source(pause, { first, keep })) {
       for (let i = 0; i < batch.length; i++) {
         const user = batch[i]!;
         const held = first ? undefined : this.current.getBySupertokensId(user.supertokensUserId);

@@ -36,12 +36,17 @@ async function readings(db: Kysely<any>, appId: string) {
   for await (const batch of repo.streamAllUsers()) loaded.push(...batch);
   const loadedFirst: User[] = [];
   for await (const batch of repo.streamAllUsers(undefined, { first: true })) loadedFirst.push(...batch);
+  // A reload's read yields what `keep` hands back for each user: here the one read before.
+  const held = new Map(loaded.map((user) => [user.supertokensUserId, user]));
+  const kept: User[] = [];
+  for await (const batch of repo.streamAllUsers(undefined, { keep: (user) => held.get(user.supertokensUserId) ?? user })) kept.push(...batch);
+  const keptNotHeld = kept.filter((user) => held.get(user.supertokensUserId) !== user).length + Math.abs(kept.length - loaded.length);
   const ids = loaded.map((user) => user.id);
   const lookedUp = await lookUpInBatches(repo, ids);
   const { rows } = await sql<ViewRow>`SELECT * FROM user_full_view WHERE app_id = ${appId}`.execute(db);
   const plain = (users: readonly User[]) =>
     users.map(plainUser).map(({ version: _version, ...user }) => user).sort((a, b) => compareStrings(a.supertokensUserId, b.supertokensUserId));
-  return { loaded: plain(loaded), loadedFirst: plain(loadedFirst), lookedUp: plain(lookedUp), view: plain(rows.map(viewRowToUser)) };
+  return { loaded: plain(loaded), loadedFirst: plain(loadedFirst), keptNotHeld, lookedUp: plain(lookedUp), view: plain(rows.map(viewRowToUser)) };
 }
 
 async function lookUpInBatches(repo: UserRepository, ids: readonly string[]): Promise<User[]> {
@@ -66,9 +71,10 @@ describe.each([
 
     let users = 0;
     for (const appId of apps) {
-      const { loaded, loadedFirst, lookedUp, view } = await readings(db, appId);
+      const { loaded, loadedFirst, keptNotHeld, lookedUp, view } = await readings(db, appId);
       expect(loaded.length).toBeGreaterThan(0);
       expect(loadedFirst).toEqual(loaded);
+      expect(keptNotHeld).toBe(0);
       expect(lookedUp).toEqual(loaded);
       expect(view).toEqual(loaded);
       users += loaded.length;

@@ -167,18 +167,20 @@ function changedPopulation(count: number, seed: number): User[] {
 const ORDERS = ['JOINED_DESC', 'JOINED_ASC', 'LAST_ACTIVE_DESC', 'LAST_ACTIVE_ASC', 'EMAIL_ASC', 'EMAIL_DESC'] as const;
 
 describe('a reload by difference', () => {
-  const loadedFrom = (populations: User[][]) => {
+  /** `keeping`: the source hands each user to `keep` as the repository does; otherwise the directory compares the batch itself. */
+  const loadedFrom = (populations: User[][], keeping = false) => {
     let load = 0;
     return new UserDirectory(
-      async function* () {
-        yield populations[Math.min(load++, populations.length - 1)]!;
+      async function* (_pause, { keep }) {
+        const users = populations[Math.min(load++, populations.length - 1)]!;
+        yield keeping && keep ? users.map(keep) : users;
       },
       { absentTtlMs: 0, logger },
     );
   };
 
-  it('keeps every user it finds unchanged: the same objects', async () => {
-    const directory = loadedFrom([Array.from({ length: 500 }, (_, n) => held(n)), Array.from({ length: 500 }, (_, n) => held(n))]);
+  it.each([false, true])('keeps every user it finds unchanged: the same objects (kept by the source: %s)', async (keeping) => {
+    const directory = loadedFrom([Array.from({ length: 500 }, (_, n) => held(n)), Array.from({ length: 500 }, (_, n) => held(n))], keeping);
     await directory.reload();
     const before = [...directory.snapshot.all()];
     await directory.reload();
@@ -187,20 +189,23 @@ describe('a reload by difference', () => {
     after.forEach((user, i) => expect(user).toBe(before[i]));
   });
 
-  it.each([1, 2, 3, 4])('ends where a whole load of the same users ends (variation %i)', async (seed) => {
-    const first = Array.from({ length: 2_000 }, (_, n) => held(n));
-    const second = changedPopulation(2_000, seed);
-    const byDifference = loadedFrom([first, second]);
-    await byDifference.reload();
-    const kept = byDifference.snapshot.getBySupertokensId(held(5).supertokensUserId);
-    await byDifference.reload();
-    const whole = loadedFrom([second]);
-    await whole.reload();
-    expect(await contents(byDifference)).toEqual(await contents(whole));
-    // What did not change is still the object that was held.
-    const unchanged = second.find((user) => user.id === kept?.id && plainUser(user).email === kept?.email);
-    if (unchanged) expect(byDifference.snapshot.getBySupertokensId(unchanged.supertokensUserId)).toBe(kept);
-  });
+  it.each([1, 2, 3, 4].flatMap((seed) => [false, true].map((keeping) => [seed, keeping] as const)))(
+    'ends where a whole load of the same users ends (variation %i, kept by the source: %s)',
+    async (seed, keeping) => {
+      const first = Array.from({ length: 2_000 }, (_, n) => held(n));
+      const second = changedPopulation(2_000, seed);
+      const byDifference = loadedFrom([first, second], keeping);
+      await byDifference.reload();
+      const kept = byDifference.snapshot.getBySupertokensId(held(5).supertokensUserId);
+      await byDifference.reload();
+      const whole = loadedFrom([second]);
+      await whole.reload();
+      expect(await contents(byDifference)).toEqual(await contents(whole));
+      // What did not change is still the object that was held.
+      const unchanged = second.find((user) => user.id === kept?.id && plainUser(user).email === kept?.email);
+      if (unchanged) expect(byDifference.snapshot.getBySupertokensId(unchanged.supertokensUserId)).toBe(kept);
+    },
+  );
 
   it('builds a whole new snapshot when more changed than a compaction folds', async () => {
     // 1,500 changed: more than the 1,000 a compaction waits for.
