@@ -99,8 +99,15 @@ function mayHaveOtherRows(row: ReadonlyArray<string | null>): boolean {
 
 /** How much memory the load's sorts and hashes may use, in its own transaction only. */
 const LOAD_WORK_MEM = '64MB';
-/** Rows fetched per round trip while streaming: small enough that handling them never holds requests up for long. */
-const FETCH_ROWS = 2_000;
+/**
+ * Rows fetched per round trip by a reload (or a drift check's full read) beside served reads. A
+ * fetch's rows live until the reload has handled the last of them, across many paced slices: at
+ * 2,000 rows a fetch they were most of what each of the collector's scavenges copied during a
+ * reload (1.4 MB survived and 1.1 MB promoted per scavenge at 100,000 users, pauses 6 ms against 2
+ * without a reload); at 250, 0.1 and 0.2 MB, pauses 2.6 ms. The round trips cost an idle reload of
+ * 100,000 users about a tenth more (docs/performance.md).
+ */
+const FETCH_ROWS = 250;
 /** Rows a RowStream holds unread before it stops reading its connection (the database then waits). */
 const STREAM_AHEAD_ROWS = 8_000;
 
