@@ -216,6 +216,18 @@ export class UserDirectory {
 
   /** The SuperTokens ids of the users held now that a full load did not find (deleted behind our back), in steps. */
   private async missingFrom(loaded: readonly User[], pause: Pause): Promise<string[]> {
+    // Most reloads find every user still there: counting the loaded users held now tells so (a
+    // load yields each user once) without a set of every id, whose growth held the event loop up
+    // to 100 ms at once at a million users.
+    let held = 0;
+    for (let i = 0; i < loaded.length; i++) {
+      if (this.current.getBySupertokensId(loaded[i]!.supertokensUserId) !== undefined) held++;
+      if ((i & 1023) === 1023) {
+        const paused = pause();
+        if (paused) await paused;
+      }
+    }
+    if (held === this.current.size) return [];
     const found = new Set<string>();
     for (let i = 0; i < loaded.length; i++) {
       found.add(loaded[i]!.supertokensUserId);

@@ -207,6 +207,15 @@ describe('a reload by difference', () => {
     },
   );
 
+  it('finds a user deleted behind its back when another signed up: as many users, not the same', async () => {
+    const directory = loadedFrom([Array.from({ length: 300 }, (_, n) => held(n)), [...Array.from({ length: 299 }, (_, n) => held(n + 1)), held(300)]], true);
+    await directory.reload();
+    await directory.reload();
+    expect(directory.snapshot.size).toBe(300);
+    expect(directory.snapshot.getBySupertokensId(held(0).supertokensUserId)).toBeUndefined();
+    expect(directory.snapshot.getBySupertokensId(held(300).supertokensUserId)?.id).toBe(held(300).id);
+  });
+
   it('builds a whole new snapshot when more changed than a compaction folds', async () => {
     // 1,500 changed: more than the 1,000 a compaction waits for.
     const directory = loadedFrom([Array.from({ length: 1_500 }, (_, n) => held(n)), Array.from({ length: 1_500 }, (_, n) => held(n, { lastActive: n }))]);
