@@ -482,16 +482,19 @@ function withHolder(held: User | readonly User[] | undefined, user: User): User 
 /** The activity and email orders of every pool, set on the pools when sorted. */
 function* orderSteps(users: readonly User[], groupLists: GroupLists, everyone: PoolInBuild, groups: ReadonlyMap<string, PoolInBuild>): Steps<void> {
   // The other orders' segments, each sorted on its own from keys read once into flat arrays:
-  // comparing them costs far less than comparing users scattered over the heap.
-  const ids = users.map((user) => user.id);
+  // comparing them costs far less than comparing users scattered over the heap. These steps run
+  // while requests are served (see `ordersLater`): none may pass over every user at once.
+  const ids = new Array<string>(users.length);
   const lastActive = new Float64Array(users.length);
   const active: number[] = [];
   const inactive: number[] = [];
-  const emails = users.map((user) => user.email ?? '');
+  const emails = new Array<string>(users.length);
   const withEmail: number[] = [];
   const noEmail: number[] = [];
   for (let position = 0; position < users.length; position++) {
     const user = users[position]!;
+    ids[position] = user.id;
+    emails[position] = user.email ?? '';
     if (user.lastActive === null) inactive.push(position);
     else {
       lastActive[position] = user.lastActive;
@@ -503,18 +506,18 @@ function* orderSteps(users: readonly User[], groupLists: GroupLists, everyone: P
   // Ids are distinct: two positions' ids are equal only when the positions are.
   const idAscending = (p: number, q: number) => (p === q ? 0 : ids[p]! < ids[q]! ? -1 : 1);
   const idDescending = (p: number, q: number) => idAscending(q, p);
-  const byActivity = Int32Array.from([
-    ...(yield* sortedInSteps(active, (p, q) => lastActive[q]! - lastActive[p]! || idDescending(p, q))),
-    ...(yield* sortedInSteps(inactive, idDescending)),
-  ]);
-  const byEmailPositions = Int32Array.from([
-    ...(yield* sortedInSteps(withEmail, (p, q) => {
+  const byActivity = yield* joined(
+    yield* sortedInSteps(active, (p, q) => lastActive[q]! - lastActive[p]! || idDescending(p, q)),
+    yield* sortedInSteps(inactive, idDescending),
+  );
+  const byEmailPositions = yield* joined(
+    yield* sortedInSteps(withEmail, (p, q) => {
       const a = emails[p]!;
       const b = emails[q]!;
       return a === b ? idAscending(p, q) : a < b ? -1 : 1;
-    })),
-    ...(yield* sortedInSteps(noEmail, idAscending)),
-  ]);
+    }),
+    yield* sortedInSteps(noEmail, idAscending),
+  );
   const everyoneOrders: PoolOrders = { byActivity, active: active.length, byEmail: byEmailPositions, withEmail: withEmail.length };
 
   // Each group's members in the other orders: the order's positions, walked once, dealt out to the groups.
@@ -542,12 +545,26 @@ function* orderSteps(users: readonly User[], groupLists: GroupLists, everyone: P
     const activity = activityOf.get(group)!;
     const email = emailOf.get(group)!;
     pool.orders = {
-      byActivity: Int32Array.from(activity.positions),
+      byActivity: yield* joined(activity.positions),
       active: activity.present,
-      byEmail: Int32Array.from(email.positions),
+      byEmail: yield* joined(email.positions),
       withEmail: email.present,
     };
   }
+}
+
+/** The positions of each list one after the other, copied a slice at a time. */
+function* joined(...lists: ReadonlyArray<readonly number[]>): Steps<Int32Array> {
+  const out = new Int32Array(lists.reduce((sum, list) => sum + list.length, 0));
+  let at = 0;
+  for (const list of lists) {
+    for (let start = 0; start < list.length; start += STEP * 64) {
+      const end = Math.min(list.length, start + STEP * 64);
+      for (let i = start; i < end; i++) out[at++] = list[i]!;
+      yield;
+    }
+  }
+  return out;
 }
 
 /** Sorted in runs of SORT_RUN, then merged, yielding between steps. */
