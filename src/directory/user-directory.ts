@@ -216,18 +216,20 @@ export class UserDirectory {
 
   /** The SuperTokens ids of the users held now that a full load did not find (deleted behind our back), in steps. */
   private async missingFrom(loaded: readonly User[], pause: Pause): Promise<string[]> {
-    // Most reloads find every user still there: counting the loaded users held now tells so (a
-    // load yields each user once) without a set of every id, whose growth held the event loop up
-    // to 100 ms at once at a million users.
+    // Most reloads find every user still there: counting the loaded users one snapshot holds tells
+    // so (a load yields each user once) without a set of every id, whose growth held the event
+    // loop up to 100 ms at once at a million users. One snapshot: changes applied between the
+    // pauses must not move the count or the size it is compared with.
+    const snapshot = this.current;
     let held = 0;
     for (let i = 0; i < loaded.length; i++) {
-      if (this.current.getBySupertokensId(loaded[i]!.supertokensUserId) !== undefined) held++;
+      if (snapshot.getBySupertokensId(loaded[i]!.supertokensUserId) !== undefined) held++;
       if ((i & 1023) === 1023) {
         const paused = pause();
         if (paused) await paused;
       }
     }
-    if (held === this.current.size) return [];
+    if (held === snapshot.size) return [];
     const found = new Set<string>();
     for (let i = 0; i < loaded.length; i++) {
       found.add(loaded[i]!.supertokensUserId);
@@ -238,7 +240,7 @@ export class UserDirectory {
     }
     const missing: string[] = [];
     let i = 0;
-    for (const user of this.current.all()) {
+    for (const user of snapshot.all()) {
       if (!found.has(user.supertokensUserId)) missing.push(user.supertokensUserId);
       if ((++i & 1023) === 0) {
         const paused = pause();
