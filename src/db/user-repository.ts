@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { fingerprintOf, type Fingerprint } from '../directory/fingerprint.ts';
-import { UserAssembly, type LoginMethodPart } from '../directory/user-assembly.ts';
+import { UserAssembly, type LoginMethodPart, type PendingUser } from '../directory/user-assembly.ts';
 import { timeSlices, type Pause } from '../directory/steps.ts';
 import type { User } from '../directory/user.ts';
 import type { Logger } from '../logger.ts';
@@ -256,9 +256,9 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
 
       // A user with no login method linked to it is its one row: assembled as it arrives, and
       // nothing of its row outlives it (a reload must not grow the heap's young generation with
-      // rows held to the end: the collector would copy them). A linked user's rows wait, by user,
-      // until every row is in (in whatever order they come).
-      const linkedRows = new Map<string, LoginMethodPart[]>();
+      // rows held to the end: the collector would copy them). A linked user waits, by user, until
+      // every row is in (in whatever order they come), each row made its login method as it comes.
+      const linkedUsers = new Map<string, PendingUser>();
       let batch: User[] = [];
       const take = (user: User | null): User[] | undefined => {
         if (!user || batch.push(keep ? keep(user) : user) < batchSize) return undefined;
@@ -273,9 +273,9 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
           const row = rows[i]!;
           const part = methodPart(row);
           if (mayHaveOtherRows(row)) {
-            const group = linkedRows.get(part.userKey);
-            if (group) group.push(part);
-            else linkedRows.set(part.userKey, [part]);
+            const pending = linkedUsers.get(part.userKey);
+            if (pending) assembly.addRow(pending, part);
+            else linkedUsers.set(part.userKey, assembly.pendingUser(part));
           } else {
             const full = take(assembly.assemble([part]));
             if (full) yield full;
@@ -286,8 +286,8 @@ export function createUserRepository(db: Kysely<Database>, options: UserReposito
       }
       await methods.close();
       await snapshot.commit();
-      for (const group of linkedRows.values()) {
-        const full = take(assembly.assemble(group));
+      for (const pending of linkedUsers.values()) {
+        const full = take(assembly.assemblePending(pending));
         if (full) yield full;
         const paused = rest();
         if (paused) await paused;

@@ -45,6 +45,26 @@ export interface LoginMethodPart {
   readonly userMetadata: string | null;
 }
 
+/**
+ * A user whose rows are still coming (a linked user's, in the full load, come in any order): what
+ * it keeps of those in so far. Its rows are not held: each is made its login method as it comes
+ * (held whole until the last, 200,000 linked rows were a sixth of what a million-user start
+ * promoted to the old generation, only to drop).
+ */
+export interface PendingUser {
+  /** Its key, trimmed ('' when the rows had none). */
+  readonly supertokensUserId: string;
+  readonly methods: LoginMethod[];
+  /** Its own row's external id ('' when it has none), or undefined until its own row comes. */
+  ownExternalId: string | undefined;
+  isPrimaryUser: boolean;
+  /** A row with its recipe row came (made a login method or not). */
+  hasRecipeRow: boolean;
+  /** Of the user as a whole (the same on each of its rows): as its first row gave them. */
+  readonly lastActive: string | null;
+  readonly metadata: string | null;
+}
+
 /** Metadata of none. */
 const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -141,56 +161,86 @@ export class UserAssembly {
   assemble(parts: readonly LoginMethodPart[]): User | null {
     const first = parts[0];
     if (!first) return null;
-    const supertokensUserId = trimKey(first.userKey);
+    // Most users: one recipe user, its own, with its recipe row. Nothing to sort or merge.
+    if (parts.length === 1) {
+      const supertokensUserId = trimKey(first.userKey);
+      if (supertokensUserId !== '' && trimKey(first.recipeUserKey) === supertokensUserId) {
+        const timeJoined = parseEpochMs(first.timeJoined);
+        if (timeJoined !== null && typeof first.recipeId === 'string') return this.singleMethodUser(first, supertokensUserId, timeJoined);
+      }
+    }
+    const pending = this.pendingUser(first);
+    for (let i = 1; i < parts.length; i++) this.addRow(pending, parts[i]!);
+    return this.assemblePending(pending);
+  }
+
+  /**
+   * A user whose rows come one at a time, in any order, from its first (see PendingUser): each
+   * row is made its login method as it comes (`addRow`), and the user once the last is in
+   * (`assemblePending`).
+   */
+  pendingUser(first: LoginMethodPart): PendingUser {
+    const pending: PendingUser = {
+      supertokensUserId: trimKey(first.userKey),
+      methods: [],
+      ownExternalId: undefined,
+      isPrimaryUser: false,
+      hasRecipeRow: false,
+      lastActive: first.userLastActive,
+      metadata: first.userMetadata,
+    };
+    this.addRow(pending, first);
+    return pending;
+  }
+
+  /** One more row of a pending user's (the same user key). */
+  addRow(pending: PendingUser, part: LoginMethodPart): void {
+    const supertokensUserId = pending.supertokensUserId;
+    if (supertokensUserId === '') return; // no user: assemblePending says so
+    const recipeUserKey = trimKey(part.recipeUserKey);
+    if (recipeUserKey === supertokensUserId) pending.ownExternalId = part.externalUserId ?? '';
+    if (part.timeJoined === null) return; // its recipe row is gone: not a login method
+    pending.hasRecipeRow = true;
+    const method = this.loginMethod(part, recipeUserKey);
+    if (!method) {
+      this.logger.warn({ userId: supertokensUserId }, 'skipped a login method the database did not shape as expected');
+      return;
+    }
+    pending.methods.push(method);
+    if (part.isLinked) pending.isPrimaryUser = true;
+  }
+
+  /** The user a pending user's rows make, once every row is in; null when they make none. */
+  assemblePending(pending: PendingUser): User | null {
+    const { supertokensUserId, methods } = pending;
     if (supertokensUserId === '') {
       this.logger.warn('skipped a user row without a user id');
       return null;
     }
-    // Most users: one recipe user, its own, with its recipe row. Nothing to sort or merge.
-    if (parts.length === 1 && trimKey(first.recipeUserKey) === supertokensUserId) {
-      const timeJoined = parseEpochMs(first.timeJoined);
-      if (timeJoined !== null && typeof first.recipeId === 'string') return this.singleMethodUser(first, supertokensUserId, timeJoined);
-    }
-
-    let ownRow: LoginMethodPart | undefined;
-    let isPrimaryUser = false;
-    const methods: LoginMethod[] = [];
-    for (const part of parts) {
-      const recipeUserKey = trimKey(part.recipeUserKey);
-      if (recipeUserKey === supertokensUserId) ownRow = part;
-      if (part.timeJoined === null) continue; // its recipe row is gone: not a login method
-      const method = this.loginMethod(part, recipeUserKey);
-      if (!method) {
-        this.logger.warn({ userId: supertokensUserId }, 'skipped a login method the database did not shape as expected');
-        continue;
-      }
-      methods.push(method);
-      if (part.isLinked) isPrimaryUser = true;
-    }
     // The user's own row anchors it (core keeps it while anything is linked to it, and marks it
     // primary: the startup load gathers a user's rows by that mark).
-    if (!ownRow) {
+    if (pending.ownExternalId === undefined) {
       this.logger.warn({ userId: supertokensUserId }, 'skipped login methods linked to a user whose own row is not among them');
       return null;
     }
     if (methods.length === 0) {
-      if (parts.some((part) => part.timeJoined !== null)) this.logger.warn({ userId: supertokensUserId }, 'skipped a user row without login methods');
+      if (pending.hasRecipeRow) this.logger.warn({ userId: supertokensUserId }, 'skipped a user row without login methods');
       return null;
     }
     methods.sort((a, b) => a.timeJoined - b.timeJoined || compareStrings(a.supertokensUserId, b.supertokensUserId));
 
-    const id = nonEmpty(ownRow.externalUserId) ?? supertokensUserId;
+    const id = nonEmpty(pending.ownExternalId) ?? supertokensUserId;
     return DirectoryUser.linked(
       {
         id,
         supertokensUserId,
-        isPrimaryUser,
+        isPrimaryUser: pending.isPrimaryUser,
         email: methods.find((method) => method.email !== null)?.email ?? null,
         timeJoined: methods[0]!.timeJoined,
-        lastActive: parseEpochMs(first.userLastActive),
+        lastActive: parseEpochMs(pending.lastActive),
         tenantIds: methods.length === 1 ? methods[0]!.tenantIds : this.tenantLists.of(methods.flatMap((method) => method.tenantIds)),
         grants: this.grantsOf(this.keys.find(id)),
-        metadata: this.metadataOf(first.userMetadata, supertokensUserId),
+        metadata: this.metadataOf(pending.metadata, supertokensUserId),
       },
       methods,
     );
