@@ -70,11 +70,15 @@ describe('usergraph check', () => {
 
   it('names a privilege the service lacks', async ({ database }) => {
     const role = `usergraph_check_${process.pid}`;
-    await sql.raw(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN; GRANT CONNECT ON DATABASE "${new URL(database.url).pathname.slice(1)}" TO ${role}`).execute(database.db);
+    // A password of its own: the embedded server (npm test without TEST_DATABASE_URL) asks for one.
+    const password = `check-${process.pid}`;
+    await sql
+      .raw(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN PASSWORD '${password}'; GRANT CONNECT ON DATABASE "${new URL(database.url).pathname.slice(1)}" TO ${role}`)
+      .execute(database.db);
     try {
       const url = new URL(database.url);
       url.username = role;
-      url.password = '';
+      url.password = password;
       const { code, stdout } = await runCli(['check'], { DATABASE_URL: url.toString(), MIGRATE_ON_START: 'false' });
       expect(stdout).toContain('PROBLEM  privileges missing: SELECT on user_full_view');
       expect(code).toBe(1);
